@@ -1,0 +1,120 @@
+package io.cinnabar.command;
+
+import io.cinnabar.protocol.Request;
+import io.cinnabar.server.Client;
+import io.cinnabar.server.ServerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Runs one request: command lookup (no String built), subcommand lookup, arity, authentication,
+ * client pause, then the handler, with statistics. The checks and their error strings follow
+ * Redis's processCommand.
+ */
+public final class Dispatcher {
+  /** {@link Client#replyMode} values. */
+  public static final int REPLY_ON = 0;
+
+  public static final int REPLY_OFF = 1;
+  public static final int REPLY_SKIP_NEXT = 2;
+  public static final int REPLY_SKIP = 3;
+
+  private static final byte[] NOAUTH =
+      "NOAUTH Authentication required.".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerContext server;
+  private final CommandTable table;
+
+  public Dispatcher(ServerContext server) {
+    this.server = server;
+    this.table = server.commands;
+  }
+
+  public void dispatch(Client c) {
+    Request r = c.req;
+    CommandSpec cmd = table.lookup(r.bufs[0], r.offs[0], r.lens[0]);
+    if (cmd == null) {
+      c.reply.error(unknownCommand(r));
+      return;
+    }
+    if (cmd.isContainer() && r.argc >= 2) {
+      CommandSpec sub = CommandTable.lookupSub(cmd, r.bufs[1], r.offs[1], r.lens[1]);
+      if (sub == null) {
+        c.reply.error(
+            "ERR unknown subcommand '"
+                + truncate(r.string(1), 128)
+                + "'. Try "
+                + cmd.name.toUpperCase(Locale.ROOT)
+                + " HELP.");
+        return;
+      }
+      cmd = sub;
+    }
+    if (!cmd.arityOk(r.argc)) {
+      cmd.stats.rejectedCalls++;
+      c.reply.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
+      return;
+    }
+    if (!c.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
+      cmd.stats.rejectedCalls++;
+      c.reply.errorBytes(NOAUTH);
+      return;
+    }
+    server.updateClock();
+    if (server.pauseEndMs > 0 && isPaused(cmd)) {
+      c.blockAndRetry();
+      server.pausedClients.add(c);
+      return;
+    }
+    call(c, cmd);
+  }
+
+  private boolean isPaused(CommandSpec cmd) {
+    if (server.now() >= server.pauseEndMs) {
+      return false;
+    }
+    if (!server.pauseWritesOnly) {
+      return true;
+    }
+    return cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
+  }
+
+  /** Runs the handler with statistics and CLIENT REPLY handling. */
+  public void call(Client c, CommandSpec cmd) {
+    c.commandFailed = false;
+    long start = System.nanoTime();
+    cmd.handler.execute(c);
+    long micros = (System.nanoTime() - start) / 1000;
+    CommandStats s = cmd.stats;
+    s.calls++;
+    s.micros += micros;
+    if (c.commandFailed) {
+      s.failedCalls++;
+    }
+    c.lastCommand = cmd.fullName;
+    server.stats.commandsProcessed++;
+    if (c.replyMode == REPLY_SKIP) {
+      c.replyMode = REPLY_ON;
+      c.reply.mute(false);
+    } else if (c.replyMode == REPLY_SKIP_NEXT) {
+      c.replyMode = REPLY_SKIP;
+      c.reply.mute(true);
+    }
+  }
+
+  /** Redis's "unknown command" text: the name and the first arguments, 128 characters at most. */
+  static String unknownCommand(Request r) {
+    StringBuilder args = new StringBuilder();
+    for (int i = 1; i < r.argc && args.length() < 128; i++) {
+      args.append('\'').append(truncate(r.string(i), 128 - args.length())).append("' ");
+    }
+    return "ERR unknown command '"
+        + truncate(r.string(0), 128)
+        + "', with args beginning with: "
+        + args;
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

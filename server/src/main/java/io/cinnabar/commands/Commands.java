@@ -1,0 +1,19 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.command.CommandTable;
+
+/** Registers every command family into the command table. */
+public final class Commands {
+  private Commands() {}
+
+  public static void registerAll(CommandTable t) {
+    ConnectionCommands.register(t);
+    ServerCommands.register(t);
+    ConfigCommands.register(t);
+    ClientCommands.register(t);
+    CommandCommands.register(t);
+    DebugCommands.register(t);
+    StringCommands.register(t);
+    KeyCommands.register(t);
+  }
+}

@@ -1,0 +1,237 @@
+package io.cinnabar.server;
+
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.protocol.QueryBuffer;
+import io.cinnabar.protocol.Reply;
+import io.cinnabar.protocol.Request;
+import io.cinnabar.protocol.RespParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+
+/**
+ * One connection's state, as Redis's client struct: its input buffer and parser, the request being
+ * run, the reply buffer, the selected database, name, protocol and flags. Lives on the keyspace
+ * thread; every method is called there.
+ */
+public final class Client {
+  private static final int QB_INITIAL = 16 * 1024;
+
+  public final long id;
+  public final ServerContext server;
+  public final Channel channel;
+  public final Request req = new Request();
+  public final Reply reply = new Reply();
+  final QueryBuffer qb = new QueryBuffer(QB_INITIAL);
+  final RespParser parser = new RespParser();
+
+  public Database db;
+  public byte[] name;
+  public byte[] libName;
+  public byte[] libVersion;
+  public final long createdAt;
+  public long lastInteraction;
+  public String lastCommand = "NULL";
+  public boolean authenticated;
+  public String user = "default";
+
+  /** CLIENT REPLY: 0 on, 1 off, 2 skip next command. */
+  public int replyMode;
+
+  public boolean noEvict;
+
+  /** When pending output first passed the soft limit (0 if it is below). */
+  long softLimitSince;
+
+  /** Set when the current command's reply included an error (failed_calls). */
+  public boolean commandFailed;
+
+  private boolean closeAfterReply;
+  private boolean closed;
+  private boolean blocked;
+
+  Client(ServerContext server, Channel channel) {
+    this.server = server;
+    this.channel = channel;
+    this.id = server.newClientId();
+    this.db = server.keyspace.db(0);
+    this.createdAt = System.currentTimeMillis();
+    this.lastInteraction = createdAt;
+    String pass = server.config.requirepass;
+    this.authenticated = pass == null || pass.isEmpty();
+    reply.setErrorListener(
+        (b, off, len) -> {
+          commandFailed = true;
+          server.stats.totalErrorReplies++;
+          server.stats.errorCodes.merge(io.cinnabar.util.Bytes.latin1(b, off, len), 1L, Long::sum);
+        });
+  }
+
+  /** Appends received bytes and runs every complete command in them. */
+  void onRead(ByteBuf in) {
+    server.stats.netInputBytes += in.readableBytes();
+    qb.append(in);
+    lastInteraction = System.currentTimeMillis();
+    processInput();
+  }
+
+  /** Runs complete commands from the query buffer until it is empty, or the client blocks. */
+  public void processInput() {
+    while (!blocked && !closeAfterReply && !closed) {
+      int r = parser.parse(qb, req, server.config.protoMaxBulkLen, authenticated);
+      if (r == RespParser.NEED_MORE) {
+        break;
+      }
+      ensureOutput();
+      if (r == RespParser.PROTOCOL_ERROR) {
+        Log.verbose("Protocol error (" + parser.error() + ") from client: " + describe());
+        reply.error("ERR " + parser.error());
+        closeAfterReply = true;
+        break;
+      }
+      if (req.argc == 0) {
+        continue;
+      }
+      server.dispatcher.dispatch(this);
+    }
+    qb.compact(QB_INITIAL);
+    if (qb.pending() > server.config.clientQueryBufferLimit) {
+      Log.warning("Closing client that reached max query buffer length: " + describe());
+      close();
+    }
+  }
+
+  /** Makes sure replies have a buffer to go to. */
+  void ensureOutput() {
+    if (reply.target() == null) {
+      reply.target(channel.alloc().ioBuffer(256));
+    }
+  }
+
+  /** Sends buffered replies (end of a read batch, or after an asynchronous wake-up). */
+  public void flush() {
+    ByteBuf out = reply.target();
+    if (out == null || closed) {
+      return;
+    }
+    reply.target(null);
+    if (!out.isReadable()) {
+      out.release();
+      if (closeAfterReply) {
+        close();
+      }
+      return;
+    }
+    server.stats.netOutputBytes += out.readableBytes();
+    if (closeAfterReply) {
+      channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      closed = true;
+    } else {
+      channel.writeAndFlush(out, channel.voidPromise());
+    }
+  }
+
+  /** Replies still queued in the socket (for output buffer limits). */
+  public long pendingOutputBytes() {
+    io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
+    long queued = ob == null ? 0 : ob.totalPendingWriteBytes();
+    ByteBuf out = reply.target();
+    return queued + (out == null ? 0 : out.readableBytes());
+  }
+
+  public int queryBufferLength() {
+    return qb.pending();
+  }
+
+  public int queryBufferCapacity() {
+    return qb.capacity();
+  }
+
+  /** Closes once the replies written so far are sent (QUIT, protocol errors, CLIENT KILL self). */
+  public void closeAfterReply() {
+    closeAfterReply = true;
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ByteBuf out = reply.target();
+    if (out != null) {
+      reply.target(null);
+      out.release();
+    }
+    channel.close();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public boolean isBlocked() {
+    return blocked;
+  }
+
+  /** True while the current request must run again when the client is unblocked. */
+  private boolean retryCurrent;
+
+  /**
+   * Stops processing input, keeping the current request to run again on {@link #unblock} (the
+   * client waits for CLIENT PAUSE to end). Its arguments are copied out of the query buffer.
+   */
+  public void blockAndRetry() {
+    req.setAll(req.copyAll());
+    retryCurrent = true;
+    blocked = true;
+    channel.config().setAutoRead(false);
+  }
+
+  /** Stops processing input; the current request has been handled (e.g. it waits for a key). */
+  public void block() {
+    blocked = true;
+    channel.config().setAutoRead(false);
+  }
+
+  /** Resumes processing: the held request first, then input that arrived meanwhile. */
+  public void unblock() {
+    if (!blocked) {
+      return;
+    }
+    blocked = false;
+    channel.config().setAutoRead(true);
+    ensureOutput();
+    if (retryCurrent) {
+      retryCurrent = false;
+      server.dispatcher.dispatch(this);
+    }
+    processInput();
+    flush();
+  }
+
+  public String address() {
+    return format(channel.remoteAddress());
+  }
+
+  public String localAddress() {
+    return format(channel.localAddress());
+  }
+
+  private static String format(java.net.SocketAddress a) {
+    if (a instanceof InetSocketAddress i) {
+      String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+      return host + ":" + i.getPort();
+    }
+    return String.valueOf(a);
+  }
+
+  public String describe() {
+    return "id=" + id + " addr=" + address() + " laddr=" + localAddress();
+  }
+
+  /** Selects database {@code index}; the caller has checked the range. */
+  public void select(int index) {
+    db = server.keyspace.db(index);
+  }
+}

@@ -1,0 +1,143 @@
+package io.cinnabar.server;
+
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.commands.Commands;
+import io.cinnabar.config.Config;
+import io.cinnabar.net.NetServer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running Cinnabar node. Start one with {@link #start(Config)}; stop it with {@link #close()}.
+ * Embedding applications and tests use this directly; the {@code cinnabar server} launcher wraps it
+ * with Redis's command line, logging and signal handling.
+ */
+public final class Server implements AutoCloseable {
+  private final NetServer net;
+  private final ServerContext ctx;
+  private final List<InetSocketAddress> bound = new ArrayList<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private volatile boolean closing;
+
+  private Server(Config config) {
+    this.net = new NetServer();
+    CommandTable table = new CommandTable();
+    Commands.registerAll(table);
+    this.ctx = new ServerContext(config, table, net.loop());
+    ctx.setShutdownHandler(() -> new Thread(this::close, "cinnabar-shutdown").start());
+  }
+
+  /** Thrown when the server cannot listen; the message is Redis's log line. */
+  public static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Starts a node: binds every address of {@code bind} on {@code port} and starts the cron. */
+  public static Server start(Config config) throws StartupException {
+    Server s = new Server(config);
+    try {
+      s.listen();
+    } catch (StartupException e) {
+      s.net.shutdown();
+      throw e;
+    }
+    s.runOnLoop(s.ctx::startCron);
+    return s;
+  }
+
+  private void listen() throws StartupException {
+    int port = ctx.config.port;
+    int backlog = (int) ctx.config.getLong("tcp-backlog");
+    for (String addr : ctx.config.get("bind").trim().split("\\s+")) {
+      boolean optional = addr.startsWith("-");
+      String host = optional ? addr.substring(1) : addr;
+      if (host.equals("*")) {
+        host = "0.0.0.0";
+      } else if (host.equals("::*")) {
+        host = "::";
+      }
+      try {
+        bound.add(net.listen(ctx, host, port, backlog));
+      } catch (Exception e) {
+        if (optional) {
+          continue;
+        }
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reason.contains("Address already in use")) {
+          reason = "bind: Address already in use";
+        }
+        Log.warning(
+            "Warning: Could not create server TCP listening socket "
+                + addr
+                + ":"
+                + port
+                + ": "
+                + reason);
+        throw new StartupException("Failed listening on port " + port + " (tcp), aborting.", e);
+      }
+    }
+  }
+
+  /** The port actually bound (differs from the configured one only when it was 0). */
+  public int port() {
+    return bound.isEmpty() ? ctx.config.port : bound.get(0).getPort();
+  }
+
+  public ServerContext context() {
+    return ctx;
+  }
+
+  /** Runs {@code r} on the keyspace thread and waits for it. */
+  public void runOnLoop(Runnable r) {
+    try {
+      ctx.loop().submit(r).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Completes when the server has stopped (after SHUTDOWN or {@link #close()}). */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  /** Stops accepting, closes every client and stops the event loop. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closing) {
+        terminated.join();
+        return;
+      }
+      closing = true;
+    }
+    try {
+      net.closeListeners();
+      ctx.loop()
+          .submit(
+              () -> {
+                ctx.stopCron();
+                for (Client c : ctx.clients.values().toArray(new Client[0])) {
+                  c.flush();
+                  c.close();
+                }
+              })
+          .await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      net.shutdown();
+      terminated.complete(null);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.cinnabar.server;
+
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.command.Dispatcher;
+import io.cinnabar.config.Config;
+import io.cinnabar.keyspace.Keyspace;
+import io.netty.channel.EventLoop;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of one running node, owned by the keyspace thread: configuration, keyspace, command
+ * table, connected clients, statistics and the cron. Commands reach everything through here.
+ */
+public final class ServerContext {
+  public static final String REDIS_VERSION = "7.0.15";
+  public static final String CINNABAR_VERSION = "0.1.0";
+
+  public final Config config;
+  public final Keyspace keyspace;
+  public final CommandTable commands;
+  public final Dispatcher dispatcher;
+  public final ServerStats stats = new ServerStats();
+  public final Map<Long, Client> clients = new LinkedHashMap<>();
+  public final long startTimeMs = System.currentTimeMillis();
+  public final String runId;
+  final OutputLimits outputLimits = new OutputLimits();
+
+  private final EventLoop loop;
+  private ScheduledFuture<?> cronTask;
+  private long nextClientId = 1;
+  private long now;
+  private boolean activeExpireEnabled = true;
+  private long cronLoops;
+  private Runnable shutdownHandler = () -> {};
+
+  /** Clients paused until this time (ms), and whether only writes are paused. */
+  public long pauseEndMs;
+
+  public boolean pauseWritesOnly;
+
+  /** Clients holding a command until the pause ends. */
+  public final java.util.List<Client> pausedClients = new java.util.ArrayList<>();
+
+  ServerContext(Config config, CommandTable commands, EventLoop loop) {
+    this.config = config;
+    this.keyspace = new Keyspace(config.databases);
+    this.commands = commands;
+    this.dispatcher = new Dispatcher(this);
+    this.loop = loop;
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    this.runId = HexFormat.of().formatHex(id);
+    this.now = System.currentTimeMillis();
+  }
+
+  /** The event loop that owns the keyspace; run keyspace work here. */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** Wall-clock time cached at the start of the current command (Unix ms). */
+  public long now() {
+    return now;
+  }
+
+  public void updateClock() {
+    now = System.currentTimeMillis();
+  }
+
+  /** Redis's LRU clock: seconds, 24 bits. */
+  public int lruClock() {
+    return (int) ((now / 1000) & 0xFFFFFF);
+  }
+
+  long newClientId() {
+    return nextClientId++;
+  }
+
+  public boolean activeExpireEnabled() {
+    return activeExpireEnabled;
+  }
+
+  public void setActiveExpireEnabled(boolean on) {
+    activeExpireEnabled = on;
+  }
+
+  void setShutdownHandler(Runnable r) {
+    shutdownHandler = r;
+  }
+
+  /** Asks the owner of the server (launcher or embedding application) to shut it down. */
+  public void requestShutdown() {
+    shutdownHandler.run();
+  }
+
+  void startCron() {
+    scheduleCron();
+    config.onChange(
+        c -> {
+          if (cronTask != null) {
+            cronTask.cancel(false);
+          }
+          scheduleCron();
+        });
+  }
+
+  private void scheduleCron() {
+    int hz = Math.max(1, Math.min(500, config.hz));
+    long period = Math.max(1, 1000 / hz);
+    cronTask = loop.scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  void stopCron() {
+    if (cronTask != null) {
+      cronTask.cancel(false);
+    }
+  }
+
+  /** Periodic upkeep, like Redis's serverCron: expiry, table resizing, client timeouts, metrics. */
+  private void cron() {
+    updateClock();
+    cronLoops++;
+    if (activeExpireEnabled) {
+      keyspace.activeExpireCycle(now, Math.max(1, config.hz), config.activeExpireEffort);
+    }
+    keyspace.cron();
+    stats.sampleOps(now);
+    clientsCron();
+  }
+
+  private void clientsCron() {
+    int timeout = config.timeout;
+    if (timeout <= 0) {
+      return;
+    }
+    long limit = now - timeout * 1000L;
+    for (Client c : clients.values().toArray(new Client[0])) {
+      if (c.lastInteraction < limit && !c.isBlocked()) {
+        Log.verbose("Closing idle client");
+        c.close();
+      }
+    }
+  }
+
+  public long cronLoops() {
+    return cronLoops;
+  }
+
+  public long uptimeSeconds() {
+    return (System.currentTimeMillis() - startTimeMs) / 1000;
+  }
+}
