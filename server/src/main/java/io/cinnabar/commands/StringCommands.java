@@ -436,7 +436,7 @@ public final class StringCommands {
     }
     if (nx) {
       for (int i = 1; i < r.argc; i += 2) {
-        if (c.db.lookupWrite(r.bufs[i], r.offs[i], r.lens[i], c.server.now()) != null) {
+        if (lookupWrite(c, i) != null) {
           c.reply.integer(0);
           return;
         }
