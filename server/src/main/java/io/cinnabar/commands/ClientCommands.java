@@ -263,7 +263,9 @@ public final class ClientCommands {
     Request r = c.req;
     if (r.argc > 4) {
       c.reply.error(
-          "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.");
+          "ERR unknown subcommand or wrong number of arguments for '"
+              + r.string(1)
+              + "'. Try CLIENT HELP.");
       return;
     }
     if (!Args.isLong(r, 2)) {
@@ -357,7 +359,9 @@ public final class ClientCommands {
     Request r = c.req;
     if (r.argc > 4) {
       c.reply.error(
-          "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+          "ERR unknown subcommand or wrong number of arguments for '"
+              + r.string(1)
+              + "'. Try CLIENT HELP.");
       return;
     }
     if (!Args.longOrReply(c, 2)) {
@@ -432,8 +436,6 @@ public final class ClientCommands {
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
-        "SETINFO <LIB-NAME|LIB-VER> <value>",
-        "    Set client library name or version.",
         "UNBLOCK <clientid> [TIMEOUT|ERROR]",
         "    Unblock the specified blocked client.",
         "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
