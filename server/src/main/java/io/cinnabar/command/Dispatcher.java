@@ -82,6 +82,7 @@ public final class Dispatcher {
   /** Runs the handler with statistics and CLIENT REPLY handling. */
   public void call(Client c, CommandSpec cmd) {
     c.commandFailed = false;
+    c.lastCommand = cmd.fullName;
     long start = System.nanoTime();
     cmd.handler.execute(c);
     long micros = (System.nanoTime() - start) / 1000;
@@ -91,7 +92,6 @@ public final class Dispatcher {
     if (c.commandFailed) {
       s.failedCalls++;
     }
-    c.lastCommand = cmd.fullName;
     server.stats.commandsProcessed++;
     if (c.replyMode == REPLY_SKIP) {
       c.replyMode = REPLY_ON;

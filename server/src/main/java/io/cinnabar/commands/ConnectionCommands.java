@@ -23,7 +23,7 @@ public final class ConnectionCommands {
             .handler(ConnectionCommands::ping));
     t.add(
         command("echo", 2)
-            .flags("fast")
+            .flags("loading stale fast")
             .acl("connection")
             .doc("Echo the given string", "1.0.0", "connection", "O(1)")
             .handler(c -> c.reply.bulk(c.req.bufs[1], c.req.offs[1], c.req.lens[1])));
@@ -47,6 +47,22 @@ public final class ConnectionCommands {
                 "connection",
                 "O(1)")
             .handler(ConnectionCommands::select));
+    t.add(
+        command("reset", 1)
+            .flags("noscript loading stale fast no_auth allow_busy")
+            .acl("connection")
+            .doc("Reset the connection", "6.2.0", "connection", "O(1)")
+            .handler(ConnectionCommands::reset));
+    t.add(
+        command("auth", -2)
+            .flags("noscript loading stale fast no_auth allow_busy")
+            .acl("connection")
+            .doc(
+                "Authenticate to the server",
+                "1.0.0",
+                "connection",
+                "O(N) where N is the number of passwords defined for the user")
+            .handler(ConnectionCommands::auth));
     t.add(
         command("hello", -1)
             .flags("noscript loading stale fast no_auth allow_busy")
@@ -75,12 +91,46 @@ public final class ConnectionCommands {
       return;
     }
     long idx = Args.toLong(r, 1);
+    if (c.server.config.getBool("cluster-enabled") && idx != 0) {
+      c.reply.error("ERR SELECT is not allowed in cluster mode");
+      return;
+    }
     if (idx < 0 || idx >= c.server.keyspace.databases()) {
       c.reply.errorBytes(Errors.DB_INDEX);
       return;
     }
     c.select((int) idx);
     c.reply.ok();
+  }
+
+  /** RESET: the connection state back to a fresh connection's (Redis's resetCommand). */
+  static void reset(Client c) {
+    c.resetState();
+    c.reply.simple("RESET");
+  }
+
+  /** AUTH [username] password. */
+  static void auth(Client c) {
+    Request r = c.req;
+    if (r.argc > 3) {
+      c.reply.errorBytes(Errors.SYNTAX);
+      return;
+    }
+    if (r.argc == 2) {
+      if (!Auth.passwordRequired(c)) {
+        c.reply.error(
+            "ERR AUTH <password> called without any password configured for the default user."
+                + " Are you sure your configuration is correct?");
+        return;
+      }
+      if (Auth.check(c, "default", r.string(1))) {
+        c.reply.ok();
+      }
+      return;
+    }
+    if (Auth.check(c, r.string(1), r.string(2))) {
+      c.reply.ok();
+    }
   }
 
   private static final byte[] AUTH = Bytes.ascii("auth");
@@ -127,7 +177,7 @@ public final class ConnectionCommands {
     if (!c.authenticated) {
       c.reply.error(
           "NOAUTH HELLO must be called with the client already authenticated, otherwise the"
-              + " HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client"
+              + " HELLO AUTH <user> <pass> option can be used to authenticate the client"
               + " and select the RESP protocol version at the same time");
       return;
     }

@@ -158,8 +158,9 @@ public final class Reply {
     if (muted) {
       return;
     }
+    // The length prefix is formatted in the scratch array too: write it before the digits.
+    prefixed('$', Numbers.longLength(v));
     int n = Numbers.writeLong(v, scratch, 0);
-    prefixed('$', n);
     out.writeBytes(scratch, 0, n);
     out.writeBytes(CRLF);
   }

@@ -18,6 +18,9 @@ import java.net.InetSocketAddress;
 public final class Client {
   private static final int QB_INITIAL = 16 * 1024;
 
+  /** Redis caps an unauthenticated client's query buffer at 1MB whatever the limit says. */
+  private static final int UNAUTHENTICATED_QB_LIMIT = 1024 * 1024;
+
   public final long id;
   public final ServerContext server;
   public final Channel channel;
@@ -71,6 +74,7 @@ public final class Client {
   /** Appends received bytes and runs every complete command in them. */
   void onRead(ByteBuf in) {
     server.stats.netInputBytes += in.readableBytes();
+    server.stats.readsProcessed++;
     qb.append(in);
     lastInteraction = System.currentTimeMillis();
     processInput();
@@ -96,7 +100,8 @@ public final class Client {
       server.dispatcher.dispatch(this);
     }
     qb.compact(QB_INITIAL);
-    if (qb.pending() > server.config.clientQueryBufferLimit) {
+    if (qb.pending() > server.config.clientQueryBufferLimit
+        || (!authenticated && qb.pending() > UNAUTHENTICATED_QB_LIMIT)) {
       Log.warning("Closing client that reached max query buffer length: " + describe());
       close();
     }
@@ -124,6 +129,7 @@ public final class Client {
       return;
     }
     server.stats.netOutputBytes += out.readableBytes();
+    server.stats.writesProcessed++;
     if (closeAfterReply) {
       channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       closed = true;
@@ -164,6 +170,11 @@ public final class Client {
       out.release();
     }
     channel.close();
+  }
+
+  /** True once QUIT, a protocol error or CLIENT KILL asked to close after the reply. */
+  public boolean isClosingAfterReply() {
+    return closeAfterReply;
   }
 
   public boolean isClosed() {
@@ -228,6 +239,22 @@ public final class Client {
 
   public String describe() {
     return "id=" + id + " addr=" + address() + " laddr=" + localAddress();
+  }
+
+  /**
+   * Back to a new connection's state (RESET): database 0, RESP2, replies on, no name, no no-evict
+   * flag, and authenticated only if the default user needs no password.
+   */
+  public void resetState() {
+    select(0);
+    reply.setProtocol(2);
+    replyMode = io.cinnabar.command.Dispatcher.REPLY_ON;
+    reply.mute(false);
+    name = null;
+    noEvict = false;
+    user = "default";
+    String pass = server.config.requirepass;
+    authenticated = pass == null || pass.isEmpty();
   }
 
   /** Selects database {@code index}; the caller has checked the range. */

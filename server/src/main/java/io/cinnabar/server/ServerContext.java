@@ -28,6 +28,13 @@ public final class ServerContext {
   public final Map<Long, Client> clients = new LinkedHashMap<>();
   public final long startTimeMs = System.currentTimeMillis();
   public final String runId;
+
+  /** Replication ID (INFO replication's master_replid). */
+  public final String replId;
+
+  /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
+  public long lastSaveSeconds = startTimeMs / 1000;
+
   final OutputLimits outputLimits = new OutputLimits();
 
   private final EventLoop loop;
@@ -55,6 +62,8 @@ public final class ServerContext {
     byte[] id = new byte[20];
     new SecureRandom().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
+    new SecureRandom().nextBytes(id);
+    this.replId = HexFormat.of().formatHex(id);
     this.now = System.currentTimeMillis();
   }
 

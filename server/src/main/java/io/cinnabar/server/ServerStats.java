@@ -9,6 +9,11 @@ public final class ServerStats {
   public long netOutputBytes;
   public long totalErrorReplies;
   public long unexpectedErrorReplies;
+  public long readsProcessed;
+  public long writesProcessed;
+
+  /** Highest used_memory seen (INFO memory's used_memory_peak). */
+  public long peakMemory;
 
   /** errorstat_&lt;CODE&gt;:count. */
   public final java.util.Map<String, Long> errorCodes = new java.util.TreeMap<>();
@@ -24,6 +29,7 @@ public final class ServerStats {
   public void reset() {
     totalConnections = rejectedConnections = commandsProcessed = 0;
     netInputBytes = netOutputBytes = totalErrorReplies = unexpectedErrorReplies = 0;
+    readsProcessed = writesProcessed = 0;
     errorCodes.clear();
     java.util.Arrays.fill(opsSamples, 0);
   }
