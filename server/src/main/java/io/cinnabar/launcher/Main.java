@@ -19,8 +19,11 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setUnmatchedOptionsArePositionalParams(true);
+    cli.setExpandAtFiles(false);
     int code = cli.execute(args);
-    if (code != 0) {
+    boolean server = args.length > 0 && args[0].equals("server");
+    if (code != 0 || server) {
+      // The server's event loop threads must not keep the JVM alive after shutdown.
       System.exit(code);
     }
   }
