@@ -115,7 +115,12 @@ public final class Dispatcher {
         + args;
   }
 
+  /** Redis's "%.*s" of an argument: at most {@code max} characters, and none after a NUL. */
   private static String truncate(String s, int max) {
+    int nul = s.indexOf('\0');
+    if (nul >= 0 && nul < max) {
+      max = nul;
+    }
     return s.length() <= max ? s : s.substring(0, max);
   }
 }

@@ -7,14 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Byte-level helpers for the differential runner: escaping, RESP framing, top-level sorting. */
-final class Wire {
+public final class Wire {
   private Wire() {}
 
   /**
    * Escapes reply bytes into one readable line: printable ASCII as is (except '\' and '<', so the
    * runner's markers stay unambiguous), \r \n \t, and \xHH for everything else.
    */
-  static String escape(byte[] b) {
+  public static String escape(byte[] b) {
     StringBuilder sb = new StringBuilder(b.length + 16);
     for (int i = 0; i < b.length; i++) {
       int c = b[i] & 0xFF;
@@ -91,7 +91,7 @@ final class Wire {
    * The end (exclusive) of the RESP value starting at {@code pos}, or -1 if {@code b} holds only
    * part of it. Unknown type bytes end the value at the end of their line.
    */
-  static int valueEnd(byte[] b, int pos) {
+  public static int valueEnd(byte[] b, int pos) {
     int eol = lineEnd(b, pos);
     if (eol < 0) {
       return -1;
