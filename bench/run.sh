@@ -218,6 +218,9 @@ report="$work/report.md"
       }
     }' "$results"
   echo
+  echo "n/a: no result from Cinnabar, i.e. the command is not implemented by this build"
+  echo "(redis-benchmark stops at the first error reply)."
+  echo
   echo "## Memory per key"
   echo
   echo "$keys keys \`mem:N\` -> \`value:N\` loaded with \`redis-cli --pipe\` into each server."
