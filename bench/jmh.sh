@@ -18,4 +18,13 @@ trap 'rm -f "$out"' EXIT
 java -jar "$jar" -prof gc -rf text -rff "$out" "$@"
 echo
 echo "Allocation per operation (bytes/op, gc.alloc.rate.norm):"
-awk '/gc.alloc.rate.norm/ { printf "  %-60s %10s %s\n", $1 ($2 ~ /^[0-9]/ ? " size=" $2 : ""), ($2 ~ /^[0-9]/ ? $5 : $4), "B/op" }' "$out"
+awk '/gc.alloc.rate.norm/ {
+  m = 0
+  for (i = 2; i <= NF; i++) if ($i == "avgt" || $i == "thrpt" || $i == "sample" || $i == "ss") { m = i; break }
+  params = ""
+  for (i = 2; i < m; i++) params = params " " $i
+  score = $(m + 2)
+  if (score == "≈") score = "~0 (" $(m + 3) ")"
+  name = $1; sub(/:gc.alloc.rate.norm/, "", name)
+  printf "  %-45s %14s B/op\n", name params, score
+}' "$out"

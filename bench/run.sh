@@ -235,6 +235,11 @@ report="$work/report.md"
   echo "with \`jcmd <pid> GC.run\` then \`GC.heap_info\` before and after loading."
 } >"$report"
 
+# Keep a hand-written "## JMH" section (bench/jmh.sh results) of an existing report.
+if [ "$out" != "-" ] && [ -f "$out" ] && grep -q '^## JMH' "$out"; then
+  { echo; sed -n '/^## JMH/,$p' "$out"; } >>"$report"
+fi
+
 if [ "$out" = "-" ]; then
   cat "$report"
 else
