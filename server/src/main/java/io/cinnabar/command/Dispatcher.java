@@ -106,7 +106,8 @@ public final class Dispatcher {
   static String unknownCommand(Request r) {
     StringBuilder args = new StringBuilder();
     for (int i = 1; i < r.argc && args.length() < 128; i++) {
-      args.append('\'').append(truncate(r.string(i), 128 - args.length())).append("' ");
+      int room = 128 - args.length(); // measured before the quote, as Redis's sdscatprintf
+      args.append('\'').append(truncate(r.string(i), room)).append("' ");
     }
     return "ERR unknown command '"
         + truncate(r.string(0), 128)
@@ -114,7 +115,12 @@ public final class Dispatcher {
         + args;
   }
 
+  /** Redis's "%.*s" of an argument: at most {@code max} characters, and none after a NUL. */
   private static String truncate(String s, int max) {
+    int nul = s.indexOf('\0');
+    if (nul >= 0 && nul < max) {
+      max = nul;
+    }
     return s.length() <= max ? s : s.substring(0, max);
   }
 }

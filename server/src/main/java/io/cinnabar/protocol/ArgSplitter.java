@@ -10,6 +10,12 @@ public final class ArgSplitter {
   private ArgSplitter() {}
 
   public static boolean split(byte[] b, int p, int end, Request req) {
+    for (int i = p; i < end; i++) {
+      if (b[i] == 0) {
+        end = i; // sdssplitargs reads a C string: a NUL ends the line
+        break;
+      }
+    }
     while (true) {
       while (p < end && isSpace(b[p])) {
         p++;

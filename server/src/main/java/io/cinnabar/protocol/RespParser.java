@@ -111,11 +111,18 @@ public final class RespParser {
     return PROTOCOL_ERROR;
   }
 
+  /**
+   * Finds a line terminator as Redis's strchr on the query buffer does: a NUL byte ends the search,
+   * so a line with a NUL before its terminator stays incomplete (until it is too big).
+   */
   private static int indexOf(QueryBuffer qb, int from, byte c) {
     byte[] b = qb.buf;
     for (int i = from, end = qb.end; i < end; i++) {
       if (b[i] == c) {
         return i;
+      }
+      if (b[i] == 0) {
+        return -1;
       }
     }
     return -1;
