@@ -77,7 +77,7 @@ class InfoTest {
       c.call("GET", "k");
       c.call("GET", "nokey");
       c.call("SET", "k");
-      c.call("INCR", "nosuchcommand-x");
+      c.call("NOSUCHCOMMAND", "x");
       String all = c.call("INFO", "all");
       assertThat(all)
           .contains("\r\nredis_version:7.0.15\r\n")

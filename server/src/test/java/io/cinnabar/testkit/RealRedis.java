@@ -47,6 +47,27 @@ public final class RealRedis implements AutoCloseable {
     return null;
   }
 
+  /** The version of the redis-server on PATH ("7.0.15"), or null if there is none. */
+  public static String version() {
+    String exe = executable();
+    if (exe == null) {
+      return null;
+    }
+    try {
+      Process p = new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      int i = out.indexOf("v=");
+      return i < 0 ? null : out.substring(i + 2).split("\\s")[0];
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   public static boolean available() {
     return executable() != null;
   }
