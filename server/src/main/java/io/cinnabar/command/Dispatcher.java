@@ -84,7 +84,19 @@ public final class Dispatcher {
     c.commandFailed = false;
     c.lastCommand = cmd.fullName;
     long start = System.nanoTime();
-    cmd.handler.execute(c);
+    io.netty.buffer.ByteBuf out = c.reply.target();
+    int mark = out == null ? 0 : out.writerIndex();
+    try {
+      cmd.handler.execute(c);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug in one command must not take the server down or leave half a reply on the wire:
+      // drop what the handler wrote, answer with an error, and log it for us to fix.
+      if (out != null && c.reply.target() == out) {
+        out.writerIndex(mark);
+      }
+      io.cinnabar.server.Log.warning("Internal error in '" + cmd.fullName + "': " + stackTrace(e));
+      c.reply.error("ERR internal error in '" + cmd.fullName + "': " + e);
+    }
     long micros = (System.nanoTime() - start) / 1000;
     CommandStats s = cmd.stats;
     s.calls++;
@@ -100,6 +112,12 @@ public final class Dispatcher {
       c.replyMode = REPLY_SKIP;
       c.reply.mute(true);
     }
+  }
+
+  private static String stackTrace(Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
   }
 
   /** Redis's "unknown command" text: the name and the first arguments, 128 characters at most. */

@@ -148,7 +148,7 @@ final class InfoCommand {
         .field("configured_hz", s.config.hz)
         .field("lru_clock", (System.currentTimeMillis() / 1000) & 0xFFFFFF)
         .field("executable", ProcessHandle.current().info().command().orElse(""))
-        .field("config_file", "")
+        .field("config_file", s.config.configFile() == null ? "" : s.config.configFile().toString())
         .field("io_threads_active", 0)
         .field("cinnabar_version", ServerContext.CINNABAR_VERSION);
   }

@@ -17,6 +17,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Netty's leak detector samples pooled buffers and records stack traces: useful in tests
+    // (paranoid there), pure overhead in production unless asked for.
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      io.netty.util.ResourceLeakDetector.setLevel(
+          io.netty.util.ResourceLeakDetector.Level.DISABLED);
+    }
     CommandLine cli = new CommandLine(new Main());
     cli.setUnmatchedOptionsArePositionalParams(true);
     cli.setExpandAtFiles(false);
