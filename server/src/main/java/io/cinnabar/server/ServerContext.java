@@ -125,7 +125,8 @@ public final class ServerContext {
   private void cron() {
     updateClock();
     cronLoops++;
-    if (activeExpireEnabled) {
+    // As Redis, no active expiry while clients are paused: the dataset must stay static.
+    if (activeExpireEnabled && !(pauseEndMs > 0 && now < pauseEndMs)) {
       keyspace.activeExpireCycle(now, Math.max(1, config.hz), config.activeExpireEffort);
     }
     keyspace.cron();
