@@ -75,6 +75,18 @@ class ActiveExpireTest {
   }
 
   @Test
+  void aCycleOutOfTimeStopsAndLetsFastCyclesContinue() {
+    Keyspace ks = new Keyspace(16);
+    Database db = ks.db(0);
+    fill(db, 50_000, "dead", 1000);
+    // at hz 1e6 the budget is 1 microsecond: the cycle stops at the first check (16 batches)
+    long expired = ks.activeExpireCycle(2000, 1_000_000, 1);
+    assertThat(expired).isEqualTo(16 * 20);
+    assertThat(ks.stats().expiredTimeCapReached).isEqualTo(1);
+    assertThat(ks.activeExpireCycleFast(2000, 1)).isPositive();
+  }
+
+  @Test
   void higherEffortAcceptsFewerStaleKeys() {
     // one key in 20 is expired: 5% per batch, above effort 10's 1% but within effort 1's 10%
     for (int effort : new int[] {1, 10}) {
