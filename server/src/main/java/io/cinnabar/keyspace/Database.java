@@ -17,6 +17,11 @@ public final class Database {
   private ExpireSet expires = new ExpireSet();
   private long memory;
 
+  /** Next slot of {@code expires} the active expiry cycle tests. */
+  private int expireCursor;
+
+  private long avgTtl;
+
   Database(int id, KeyspaceStats stats) {
     this.id = id;
     this.stats = stats;
@@ -145,9 +150,12 @@ public final class Database {
     return plain;
   }
 
-  /** A random key that is not expired, or null; gives up after some tries if all are expiring. */
+  /**
+   * A random key that is not expired, or null if the database is empty. Expired keys met on the way
+   * are deleted, so this ends (Redis's dbRandomKey on a primary).
+   */
   public Entry randomKey(long now) {
-    for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {
+    while (dict.size() > 0) {
       Entry e = dict.random();
       if (e.expireAt() >= 0 && e.expireAt() <= now) {
         expire(e);
@@ -178,26 +186,58 @@ public final class Database {
     long m = memory;
     memory = o.memory;
     o.memory = m;
+    long t = avgTtl;
+    avgTtl = o.avgTtl;
+    o.avgTtl = t;
+    int cur = expireCursor;
+    expireCursor = o.expireCursor;
+    o.expireCursor = cur;
   }
 
   /**
-   * One active-expiry pass over a random sample (Redis's activeExpireCycle, per database): tests up
-   * to {@code sample} keys with a TTL and deletes the expired ones. Returns the number expired; the
-   * caller repeats while the expired fraction stays high and time allows.
+   * One active-expiry pass (the body of Redis's activeExpireCycle loop for one database): tests the
+   * next {@code sample} keys with a TTL, walking the expire set with a cursor so that every such
+   * key is visited once per sweep, and deletes the expired ones. {@code out[0]} receives the number
+   * of keys tested; returns the number expired. Also updates the average TTL estimate.
    */
-  int expireSample(int sample, long now, int[] sampled) {
+  int expireSample(int sample, long now, int[] out) {
     int n = Math.min(sample, expires.size());
     int expired = 0;
-    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    long ttlSum = 0;
+    int ttlSamples = 0;
     for (int i = 0; i < n && expires.size() > 0; i++) {
-      ExpiringEntry e = expires.get(rnd.nextInt(expires.size()));
-      if (e.expireAt <= now) {
-        expire(e);
+      if (expireCursor >= expires.size()) {
+        expireCursor = 0;
+      }
+      ExpiringEntry e = expires.get(expireCursor);
+      long ttl = e.expireAt - now;
+      if (ttl <= 0) {
+        expire(e); // the last element moved into this slot: test it next, don't advance
         expired++;
+      } else {
+        ttlSum += ttl;
+        ttlSamples++;
+        expireCursor++;
       }
     }
-    sampled[0] = n;
+    if (ttlSamples > 0) {
+      long avg = ttlSum / ttlSamples;
+      if (avgTtl == 0) {
+        avgTtl = avg;
+      }
+      avgTtl = (avgTtl / 50) * 49 + (avg / 50);
+    }
+    out[0] = n;
     return expired;
+  }
+
+  /** Estimated average TTL in ms of keys with a TTL, as INFO keyspace's avg_ttl (0 if none). */
+  public long avgTtl() {
+    return expires.size() == 0 ? 0 : avgTtl;
+  }
+
+  void clearAvgTtl() {
+    avgTtl = 0;
   }
 
   /** Background upkeep: shrink sparse tables and rehash a little. */

@@ -4,17 +4,22 @@ package io.cinnabar.keyspace;
  * All databases of a node and the active expiry cycle. Owned by one thread (the keyspace thread);
  * nothing here is synchronized.
  *
- * <p>Active expiry follows Redis's activeExpireCycle: each cron tick it samples keys with a TTL in
- * every database, deletes the expired ones, and keeps sampling a database while more than the
- * acceptable fraction of the sample was expired, within a time budget of 25% of a tick (more with a
- * higher {@code active-expire-effort}). Keys that are never sampled are still never visible: every
- * lookup checks the TTL first.
+ * <p>Active expiry follows Redis's activeExpireCycle: each cron tick it tests keys with a TTL in
+ * the databases in turn, deletes the expired ones, and keeps testing a database while more than the
+ * acceptable fraction of a batch was expired, within a time budget of 25% of a tick (more with a
+ * higher {@code active-expire-effort}). Keys not yet tested are still never visible: every lookup
+ * checks the TTL first.
  */
 public final class Keyspace {
   private final Database[] dbs;
   private final KeyspaceStats stats = new KeyspaceStats();
-  private int nextDb;
   private final int[] sampled = new int[1];
+
+  /** Active expiry state kept across cycles, as the statics of Redis's activeExpireCycle. */
+  private int currentDb;
+
+  private boolean timelimitExit;
+  private long lastFastCycleMicros;
 
   public Keyspace(int databases) {
     dbs = new Database[databases];
@@ -63,46 +68,93 @@ public final class Keyspace {
     return n;
   }
 
+  /** Redis's CRON_DBS_PER_CALL: databases tested per cycle unless the last one ran out of time. */
+  static final int DBS_PER_CALL = 16;
+
   /**
-   * Runs one slow active-expiry cycle. {@code hz} is the cron frequency and {@code effort} Redis's
-   * active-expire-effort (1..10). Returns the number of keys expired.
+   * Runs one slow active-expiry cycle (from the cron). {@code hz} is the cron frequency and {@code
+   * effort} Redis's active-expire-effort (1..10). Returns the number of keys expired.
    */
   public long activeExpireCycle(long now, int hz, int effort) {
-    int e = Math.max(1, Math.min(10, effort)) - 1;
-    int keysPerLoop = 20 + 20 / 4 * e;
-    int acceptableStale = 10 - e;
-    long budgetNanos = 1_000_000_000L * (25 + 2 * e) / Math.max(1, hz) / 100;
-    long start = System.nanoTime();
-    long total = 0;
-    double sampledTotal = 0;
-    double expiredTotal = 0;
-    stats.activeExpireCycles++;
-    for (int n = 0; n < dbs.length; n++) {
-      Database db = dbs[nextDb];
-      nextDb = (nextDb + 1) % dbs.length;
-      int iterations = 0;
-      while (db.expiresCount() > 0) {
-        int expired = db.expireSample(keysPerLoop, now, sampled);
-        total += expired;
-        sampledTotal += sampled[0];
-        expiredTotal += expired;
-        if ((++iterations & 15) == 0 && System.nanoTime() - start > budgetNanos) {
-          stats.expiredTimeCapReached++;
-          updateStale(sampledTotal, expiredTotal);
-          return total;
-        }
-        if (sampled[0] == 0 || expired * 100 / sampled[0] <= acceptableStale) {
-          break;
-        }
-      }
-    }
-    updateStale(sampledTotal, expiredTotal);
-    return total;
+    return activeExpireCycle(false, now, hz, effort);
   }
 
-  private void updateStale(double sampled, double expired) {
-    double current = sampled > 0 ? expired / sampled : 0;
+  /**
+   * Runs a fast cycle (Redis runs one before each event-loop sleep): at most about 1 ms, and only
+   * when the previous cycle ran out of time, and not more often than every 2 ms.
+   */
+  public long activeExpireCycleFast(long now, int effort) {
+    return activeExpireCycle(true, now, 10, effort);
+  }
+
+  /**
+   * Redis's activeExpireCycle: tests up to 16 databases in turn (all of them if the previous cycle
+   * ran out of time); in each, tests batches of keys with a TTL and deletes the expired ones,
+   * repeating while more than the acceptable percentage of a batch was expired. The time used is
+   * checked every 16 batches against 25% of a cron tick (slow) or 1 ms (fast), both raised by
+   * {@code active-expire-effort}.
+   */
+  long activeExpireCycle(boolean fast, long now, int hz, int effort) {
+    long e = Math.max(1, Math.min(10, effort)) - 1;
+    int keysPerLoop = (int) (20 + 20 / 4 * e);
+    long fastDurationMicros = 1000 + 1000 / 4 * e;
+    long slowTimePerc = 25 + 2 * e;
+    long acceptableStale = 10 - e;
+    long startNanos = System.nanoTime();
+    long startMicros = startNanos / 1000;
+    if (fast) {
+      // As in Redis, the stale fraction (0..1) is compared with a percentage: in effect a fast
+      // cycle runs only after a cycle that hit its time limit.
+      if (!timelimitExit && stats.expiredStalePerc < acceptableStale) {
+        return 0;
+      }
+      if (startMicros < lastFastCycleMicros + fastDurationMicros * 2) {
+        return 0;
+      }
+      lastFastCycleMicros = startMicros;
+    }
+    int dbsPerCall = DBS_PER_CALL;
+    if (dbsPerCall > dbs.length || timelimitExit) {
+      dbsPerCall = dbs.length;
+    }
+    long timelimitMicros = slowTimePerc * 1_000_000 / Math.max(1, hz) / 100;
+    if (timelimitMicros <= 0) {
+      timelimitMicros = 1;
+    }
+    if (fast) {
+      timelimitMicros = fastDurationMicros;
+    }
+    timelimitExit = false;
+    stats.activeExpireCycles++;
+    long totalSampled = 0;
+    long totalExpired = 0;
+    int iteration = 0;
+    for (int j = 0; j < dbsPerCall && !timelimitExit; j++) {
+      Database db = dbs[Integer.remainderUnsigned(currentDb, dbs.length)];
+      currentDb++;
+      int expired;
+      int sampled;
+      do {
+        iteration++;
+        if (db.expiresCount() == 0) {
+          db.clearAvgTtl();
+          break;
+        }
+        expired = db.expireSample(keysPerLoop, now, this.sampled);
+        sampled = this.sampled[0];
+        totalExpired += expired;
+        totalSampled += sampled;
+        if ((iteration & 0xf) == 0 && (System.nanoTime() - startNanos) / 1000 > timelimitMicros) {
+          timelimitExit = true;
+          stats.expiredTimeCapReached++;
+          break;
+        }
+      } while (sampled == 0 || (long) expired * 100 / sampled > acceptableStale);
+    }
+    stats.expireCycleMicros += (System.nanoTime() - startNanos) / 1000;
+    double current = totalSampled > 0 ? (double) totalExpired / totalSampled : 0;
     stats.expiredStalePerc = current * 0.05 + stats.expiredStalePerc * 0.95;
+    return totalExpired;
   }
 
   /** Background upkeep of every database's tables. */

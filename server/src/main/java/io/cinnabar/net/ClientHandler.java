@@ -40,6 +40,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (client != null) {
+      server.activeExpireFast();
       client.flush();
       Connections.enforceOutputLimits(client);
     }
