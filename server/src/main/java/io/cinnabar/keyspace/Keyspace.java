@@ -83,6 +83,11 @@ public final class Keyspace {
    * Runs a fast cycle (Redis runs one before each event-loop sleep): at most about 1 ms, and only
    * when the previous cycle ran out of time, and not more often than every 2 ms.
    */
+  /** True when a fast cycle could do work (the last cycle ran out of time); cheap to call. */
+  public boolean fastCycleWanted() {
+    return timelimitExit;
+  }
+
   public long activeExpireCycleFast(long now, int effort) {
     return activeExpireCycle(true, now, 10, effort);
   }

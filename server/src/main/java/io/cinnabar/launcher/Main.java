@@ -20,8 +20,7 @@ public final class Main implements Runnable {
     // Netty's leak detector samples pooled buffers and records stack traces: useful in tests
     // (paranoid there), pure overhead in production unless asked for.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
-      io.netty.util.ResourceLeakDetector.setLevel(
-          io.netty.util.ResourceLeakDetector.Level.DISABLED);
+      System.setProperty("io.netty.leakDetection.level", "disabled");
     }
     CommandLine cli = new CommandLine(new Main());
     cli.setUnmatchedOptionsArePositionalParams(true);

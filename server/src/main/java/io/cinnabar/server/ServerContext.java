@@ -148,7 +148,9 @@ public final class ServerContext {
    * of time, then expires for at most about 1 ms, no more often than every 2 ms.
    */
   public void activeExpireFast() {
-    if (activeExpireEnabled && !(pauseEndMs > 0 && now < pauseEndMs)) {
+    if (keyspace.fastCycleWanted()
+        && activeExpireEnabled
+        && !(pauseEndMs > 0 && now < pauseEndMs)) {
       keyspace.activeExpireCycleFast(System.currentTimeMillis(), config.activeExpireEffort);
     }
   }

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * A differential script: one command per line, split as redis-cli splits (sdssplitargs quoting);
- * '#' comments and blank lines ignored; prefixes {@code !sort}, {@code !skip} and {@code !raw}.
+ * '#' comments and blank lines ignored; prefixes {@code !sort}, {@code !skip} and {@code !raw}. A
+ * header line {@code #!requires cmd ...} skips the script while Cinnabar lacks one of the commands
+ * (it covers behaviour that needs a later feature, e.g. WRONGTYPE against a list).
  */
 final class Script {
   enum Kind {
@@ -31,9 +33,13 @@ final class Script {
   final String name;
   final List<Step> steps;
 
-  private Script(String name, List<Step> steps) {
+  /** Commands the script needs ("#!requires lpush hset"); it is skipped until they exist. */
+  final List<String> requires;
+
+  private Script(String name, List<Step> steps, List<String> requires) {
     this.name = name;
     this.steps = steps;
+    this.requires = requires;
   }
 
   static Script load(Path file) throws IOException {
@@ -43,9 +49,14 @@ final class Script {
 
   static Script parse(String name, String text) {
     List<Step> steps = new ArrayList<>();
+    List<String> requires = new ArrayList<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
+      if (line.startsWith("#!requires ")) {
+        requires.addAll(List.of(line.substring("#!requires ".length()).trim().split("\\s+")));
+        continue;
+      }
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -77,7 +88,7 @@ final class Script {
       }
       steps.add(new Step(lineNo, line, kind, args, null));
     }
-    return new Script(name, steps);
+    return new Script(name, steps, requires);
   }
 
   /** Splits like redis-cli (Redis's sdssplitargs); null on unbalanced quotes. */
