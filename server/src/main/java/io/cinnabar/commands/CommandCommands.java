@@ -184,7 +184,7 @@ public final class CommandCommands {
         byte[] p = Bytes.ascii(arg);
         for (CommandSpec s : all) {
           byte[] n = Bytes.ascii(s.fullName);
-          if (StringMatch.match(p, 0, p.length, n, 0, n.length, true)) {
+          if (io.cinnabar.util.Glob.match(p, n, true)) {
             out.add(s.fullName);
           }
         }

@@ -37,7 +37,8 @@ public final class ConfigQuery {
         if (e.directive().has(Directive.HIDDEN) || matches.containsKey(e.name())) {
           continue;
         }
-        if (ConfigGlob.matches(p, e.name(), true)) {
+        if (io.cinnabar.util.Glob.match(
+            io.cinnabar.util.Bytes.utf8(p), io.cinnabar.util.Bytes.utf8(e.name()), true)) {
           matches.put(e.name(), new String[] {e.name(), config.get(e.directive().name)});
         }
       }

@@ -141,12 +141,43 @@ class DirectivesTest {
 
   @Test
   void globFollowsRedisRules() {
-    assertThat(ConfigGlob.matches("*max*", "maxmemory", true)).isTrue();
-    assertThat(ConfigGlob.matches("MAX?EMORY", "maxmemory", true)).isTrue();
-    assertThat(ConfigGlob.matches("[lm]axmemory", "maxmemory", true)).isTrue();
-    assertThat(ConfigGlob.matches("[^m]axmemory", "maxmemory", true)).isFalse();
-    assertThat(ConfigGlob.matches("[a-z]axmemory", "maxmemory", true)).isTrue();
-    assertThat(ConfigGlob.matches("max\\*", "max*", true)).isTrue();
-    assertThat(ConfigGlob.matches("max", "maxmemory", true)).isFalse();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("*max*"),
+                io.cinnabar.util.Bytes.utf8("maxmemory"),
+                true))
+        .isTrue();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("MAX?EMORY"),
+                io.cinnabar.util.Bytes.utf8("maxmemory"),
+                true))
+        .isTrue();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("[lm]axmemory"),
+                io.cinnabar.util.Bytes.utf8("maxmemory"),
+                true))
+        .isTrue();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("[^m]axmemory"),
+                io.cinnabar.util.Bytes.utf8("maxmemory"),
+                true))
+        .isFalse();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("[a-z]axmemory"),
+                io.cinnabar.util.Bytes.utf8("maxmemory"),
+                true))
+        .isTrue();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("max\\*"), io.cinnabar.util.Bytes.utf8("max*"), true))
+        .isTrue();
+    assertThat(
+            io.cinnabar.util.Glob.match(
+                io.cinnabar.util.Bytes.utf8("max"), io.cinnabar.util.Bytes.utf8("maxmemory"), true))
+        .isFalse();
   }
 }
