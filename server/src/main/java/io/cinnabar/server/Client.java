@@ -107,10 +107,38 @@ public final class Client {
     }
   }
 
+  /**
+   * The reply buffer, kept from batch to batch so a request allocates none. We hold one reference;
+   * a write in flight holds another and releases it once the bytes are in the socket, so a
+   * reference count of 1 means the buffer is free to reuse. A buffer that grew past {@link
+   * #SPARE_MAX} for a big reply is let go after its write.
+   */
+  private ByteBuf spare;
+
+  private static final int SPARE_MAX = 64 * 1024;
+
   /** Makes sure replies have a buffer to go to. */
   void ensureOutput() {
-    if (reply.target() == null) {
-      reply.target(channel.alloc().ioBuffer(256));
+    if (reply.target() != null) {
+      return;
+    }
+    ByteBuf b = spare;
+    if (b != null && b.refCnt() == 1) {
+      b.clear();
+    } else {
+      if (b != null) {
+        b.release(); // still being written: the write drops the last reference
+      }
+      b = channel.alloc().ioBuffer(1024);
+      spare = b;
+    }
+    reply.target(b);
+  }
+
+  private void dropSpare() {
+    if (spare != null) {
+      spare.release();
+      spare = null;
     }
   }
 
@@ -122,7 +150,6 @@ public final class Client {
     }
     reply.target(null);
     if (!out.isReadable()) {
-      out.release();
       if (closeAfterReply) {
         close();
       }
@@ -131,10 +158,14 @@ public final class Client {
     server.stats.netOutputBytes += out.readableBytes();
     server.stats.writesProcessed++;
     if (closeAfterReply) {
-      channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(out.retain()).addListener(ChannelFutureListener.CLOSE);
       closed = true;
+      dropSpare();
     } else {
-      channel.writeAndFlush(out, channel.voidPromise());
+      channel.writeAndFlush(out.retain(), channel.voidPromise());
+      if (out.capacity() > SPARE_MAX) {
+        dropSpare();
+      }
     }
   }
 
@@ -164,11 +195,8 @@ public final class Client {
       return;
     }
     closed = true;
-    ByteBuf out = reply.target();
-    if (out != null) {
-      reply.target(null);
-      out.release();
-    }
+    reply.target(null);
+    dropSpare();
     channel.close();
   }
 

@@ -4,16 +4,20 @@ package io.cinnabar.server;
 final class OutputLimits {
   record Limit(long hard, long soft, long softSeconds) {}
 
-  private String cachedText;
-  private Limit normal;
+  private volatile Limit normal;
+
+  /** Parses the limits now and again whenever the configuration changes. */
+  OutputLimits(io.cinnabar.config.Config config) {
+    reload(config);
+    config.onChange(this::reload);
+  }
+
+  private void reload(io.cinnabar.config.Config config) {
+    normal = parse(config.get("client-output-buffer-limit"), "normal");
+  }
 
   /** The limit for an ordinary client (replica and pubsub classes come with their features). */
   Limit forClient(Client c) {
-    String text = c.server.config.get("client-output-buffer-limit");
-    if (!text.equals(cachedText)) {
-      normal = parse(text, "normal");
-      cachedText = text;
-    }
     return normal;
   }
 

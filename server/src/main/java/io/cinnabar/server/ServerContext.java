@@ -35,7 +35,7 @@ public final class ServerContext {
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
 
-  final OutputLimits outputLimits = new OutputLimits();
+  final OutputLimits outputLimits;
 
   private final EventLoop loop;
   private ScheduledFuture<?> cronTask;
@@ -56,6 +56,7 @@ public final class ServerContext {
   ServerContext(Config config, CommandTable commands, EventLoop loop) {
     this.config = config;
     this.keyspace = new Keyspace(config.databases);
+    this.outputLimits = new OutputLimits(config);
     this.commands = commands;
     this.dispatcher = new Dispatcher(this);
     this.loop = loop;
