@@ -84,21 +84,26 @@ final class StringNumbers {
     incrDecr(c, -v);
   }
 
-  /** Adds {@code incr} to the integer at the key (0 if missing); the result is int-encoded. */
+  /**
+   * Adds {@code incr} to the integer at the key (0 if missing); the result is int-encoded. When the
+   * new value has as many digits as the old one it is written over the old bytes: string values are
+   * never shared (COPY clones, replies copy), so a counter updates without allocating.
+   */
   static void incrDecr(Client c, long incr) {
     Entry e = StringCommands.lookupWrite(c, 1);
     long value = 0;
+    byte[] old = null;
     if (e != null) {
       if (e.type() != ValueType.STRING) {
         c.reply.errorBytes(Errors.WRONGTYPE);
         return;
       }
-      byte[] v = (byte[]) e.value();
-      if (!Numbers.isLong(v, 0, v.length)) {
+      old = (byte[]) e.value();
+      value = Numbers.parseLongOr(old, 0, old.length, Long.MIN_VALUE);
+      if (value == Long.MIN_VALUE && !Numbers.isLong(old, 0, old.length)) {
         c.reply.errorBytes(Errors.NOT_INTEGER);
         return;
       }
-      value = Numbers.parseLongOr(v, 0, v.length, 0);
     }
     if ((incr < 0 && value < 0 && incr < Long.MIN_VALUE - value)
         || (incr > 0 && value > 0 && incr > Long.MAX_VALUE - value)) {
@@ -106,7 +111,13 @@ final class StringNumbers {
       return;
     }
     value += incr;
-    StringCommands.store(c, e, 1, Numbers.toBytes(value), ValueType.ENC_INT, true);
+    if (old != null
+        && e.encoding() == ValueType.ENC_INT
+        && Numbers.longLength(value) == old.length) {
+      Numbers.writeLong(value, old, 0);
+    } else {
+      StringCommands.store(c, e, 1, Numbers.toBytes(value), ValueType.ENC_INT, true);
+    }
     c.server.keyspace.stats().dirty++;
     c.reply.integer(value);
   }
