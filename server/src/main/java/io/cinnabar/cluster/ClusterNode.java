@@ -1,0 +1,77 @@
+package io.cinnabar.cluster;
+
+/**
+ * What one node of the cluster knows about a node (itself included), as Redis's clusterNode: the
+ * identity and addresses, role flags, epochs, the slots it serves and liveness timestamps. The flag
+ * values are Redis's, because they travel in bus messages and CLUSTER NODES.
+ *
+ * <p>Owned by the cluster bus thread; the keyspace thread reads immutable snapshots instead.
+ */
+public final class ClusterNode {
+  public static final int SLOTS = 16384;
+
+  public static final int FLAG_PRIMARY = 1;
+  public static final int FLAG_REPLICA = 2;
+  public static final int FLAG_PFAIL = 4;
+  public static final int FLAG_FAIL = 8;
+  public static final int FLAG_MYSELF = 16;
+  public static final int FLAG_HANDSHAKE = 32;
+  public static final int FLAG_NOADDR = 64;
+  public static final int FLAG_MEET = 128;
+  public static final int FLAG_MIGRATE_TO = 256;
+  public static final int FLAG_NOFAILOVER = 512;
+
+  /** 40 lower-case hex characters. */
+  public String id;
+
+  public String ip = "";
+  public int port;
+
+  /** Cluster bus port (port + 10000 unless cluster-port says otherwise). */
+  public int cport;
+
+  public String hostname = "";
+  public String humanNodename = "";
+
+  /** 40 hex characters; the same for a primary and its replicas. */
+  public String shardId;
+
+  public int flags;
+
+  /** The primary's id when this node is a replica, else null. */
+  public String primaryId;
+
+  public long configEpoch;
+  public long pingSentMs;
+  public long pongReceivedMs;
+  public long failTimeMs;
+  public long replOffset;
+  public boolean linkConnected;
+
+  /** Slot bitmap in Redis's layout: bit (slot &amp; 7) of byte (slot &gt;&gt; 3). */
+  public final byte[] slots = new byte[SLOTS / 8];
+
+  public boolean hasSlot(int slot) {
+    return (slots[slot >> 3] & (1 << (slot & 7))) != 0;
+  }
+
+  public void setSlot(int slot, boolean on) {
+    if (on) {
+      slots[slot >> 3] |= (byte) (1 << (slot & 7));
+    } else {
+      slots[slot >> 3] &= (byte) ~(1 << (slot & 7));
+    }
+  }
+
+  public int slotCount() {
+    int n = 0;
+    for (byte b : slots) {
+      n += Integer.bitCount(b & 0xFF);
+    }
+    return n;
+  }
+
+  public boolean is(int flag) {
+    return (flags & flag) != 0;
+  }
+}
