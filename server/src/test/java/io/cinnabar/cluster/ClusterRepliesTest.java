@@ -30,8 +30,11 @@ class ClusterRepliesTest {
   }
 
   private static ClusterReplies.Endpoint endpoint(String capture) {
-    return capture.startsWith("endpoint-hostname")
-        ? ClusterReplies.Endpoint.HOSTNAME
+    if (capture.startsWith("endpoint-hostname")) {
+      return ClusterReplies.Endpoint.HOSTNAME;
+    }
+    return capture.startsWith("endpoint-unknown")
+        ? ClusterReplies.Endpoint.UNKNOWN_ENDPOINT
         : ClusterReplies.Endpoint.IP;
   }
 

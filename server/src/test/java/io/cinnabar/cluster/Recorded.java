@@ -19,7 +19,9 @@ final class Recorded {
           "16826",
           "fail-16821",
           "fail-16823",
-          "endpoint-hostname-16821");
+          "endpoint-hostname-16821",
+          "endpoint-unknown-16821",
+          "restarted-16825");
 
   private static final Pattern OFFSET =
       Pattern.compile(
