@@ -1,0 +1,148 @@
+package io.cinnabar.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All nodes one node knows (Redis's clusterState): the nodes in a stable order, myself, the epochs,
+ * which node owns each slot and the slots this node is migrating or importing.
+ *
+ * <p>Iteration order is insertion order. Redis iterates a hash table whose order nobody can
+ * reproduce; keeping the nodes.conf line order means a table loaded from a file is listed by
+ * CLUSTER NODES, SHARDS and the rewritten file in the same order as the file.
+ */
+public final class NodeTable {
+  private final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
+  private final ClusterNode[] owners = new ClusterNode[ClusterNode.SLOTS];
+  private final ClusterNode[] migratingTo = new ClusterNode[ClusterNode.SLOTS];
+  private final ClusterNode[] importingFrom = new ClusterNode[ClusterNode.SLOTS];
+
+  public ClusterNode myself;
+  public long currentEpoch;
+  public long lastVoteEpoch;
+
+  public ClusterNode get(String id) {
+    return nodes.get(id);
+  }
+
+  public Collection<ClusterNode> nodes() {
+    return Collections.unmodifiableCollection(nodes.values());
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+
+  /** Adds a node, or returns the one already known by that id. */
+  public ClusterNode getOrCreate(String id) {
+    return nodes.computeIfAbsent(
+        id,
+        k -> {
+          ClusterNode n = new ClusterNode();
+          n.id = k;
+          return n;
+        });
+  }
+
+  public void add(ClusterNode n) {
+    nodes.put(n.id, n);
+  }
+
+  /** Puts these nodes first, in this order, ahead of the others (which keep their order). */
+  void reorder(Collection<ClusterNode> first) {
+    Map<String, ClusterNode> rest = new LinkedHashMap<>(nodes);
+    nodes.clear();
+    for (ClusterNode n : first) {
+      nodes.put(n.id, rest.remove(n.id));
+    }
+    nodes.putAll(rest);
+  }
+
+  /** Forgets a node and every slot, migration and primary link pointing at it. */
+  public void remove(ClusterNode n) {
+    nodes.remove(n.id);
+    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      if (owners[s] == n) {
+        owners[s] = null;
+      }
+      if (migratingTo[s] == n) {
+        migratingTo[s] = null;
+      }
+      if (importingFrom[s] == n) {
+        importingFrom[s] = null;
+      }
+    }
+  }
+
+  /** The node serving a slot, or null. */
+  public ClusterNode owner(int slot) {
+    return owners[slot];
+  }
+
+  /**
+   * Gives a free slot to a node, as clusterAddSlot: false (and nothing changes) when another node
+   * already owns it.
+   */
+  public boolean assignSlot(ClusterNode n, int slot) {
+    if (owners[slot] != null) {
+      return false;
+    }
+    owners[slot] = n;
+    n.setSlot(slot, true);
+    return true;
+  }
+
+  /** Unassigns a slot from whoever owns it, as clusterDelSlot. */
+  public void unassignSlot(int slot) {
+    ClusterNode n = owners[slot];
+    if (n != null) {
+      n.setSlot(slot, false);
+      owners[slot] = null;
+    }
+  }
+
+  public ClusterNode migratingTo(int slot) {
+    return migratingTo[slot];
+  }
+
+  public ClusterNode importingFrom(int slot) {
+    return importingFrom[slot];
+  }
+
+  public void setMigratingTo(int slot, ClusterNode n) {
+    migratingTo[slot] = n;
+  }
+
+  public void setImportingFrom(int slot, ClusterNode n) {
+    importingFrom[slot] = n;
+  }
+
+  /** The node's primary when it is a replica of a known node, else null. */
+  public ClusterNode primaryOf(ClusterNode n) {
+    return n.primaryId == null ? null : nodes.get(n.primaryId);
+  }
+
+  /** The replicas of a primary, in table order (Redis keeps them in the order it learnt them). */
+  public List<ClusterNode> replicasOf(ClusterNode primary) {
+    List<ClusterNode> out = new ArrayList<>();
+    for (ClusterNode n : nodes.values()) {
+      if (primary.id.equals(n.primaryId)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The highest config epoch of any node, as clusterGetMaxEpoch (never below currentEpoch). */
+  public long maxEpoch() {
+    long max = currentEpoch;
+    for (ClusterNode n : nodes.values()) {
+      max = Math.max(max, n.configEpoch);
+    }
+    return max;
+  }
+}
