@@ -229,7 +229,7 @@ final class MessageCodec {
     m.sender = fixed(b, at + 40, ClusterMessage.NAME_LEN);
     b.getBytes(at + 80, m.myslots);
     m.primaryId = name(b, at + 2128);
-    m.myip = cstring(b, at + 2168, ClusterMessage.IP_LEN);
+    m.myip = cstring(b, at + 2168, ClusterMessage.IP_LEN - 1);
     int extensions = b.getUnsignedShort(at + 2214);
     m.pport = b.getUnsignedShort(at + 2246);
     m.cport = b.getUnsignedShort(at + 2248);
@@ -281,7 +281,7 @@ final class MessageCodec {
               fixed(b, at, ClusterMessage.NAME_LEN),
               b.getUnsignedInt(at + 40),
               b.getUnsignedInt(at + 44),
-              cstring(b, at + 48, ClusterMessage.IP_LEN),
+              cstring(b, at + 48, ClusterMessage.IP_LEN - 1),
               b.getUnsignedShort(at + 94),
               b.getUnsignedShort(at + 96),
               b.getUnsignedShort(at + 98),
@@ -380,7 +380,7 @@ final class MessageCodec {
     return null;
   }
 
-  /** A char[len] field up to its first NUL (all of it when there is none). */
+  /** A char[] field up to its first NUL, at most {@code len} bytes (Redis NUL-terminates ips). */
   private static String cstring(ByteBuf b, int at, int len) {
     int n = 0;
     while (n < len && b.getByte(at + n) != 0) {
