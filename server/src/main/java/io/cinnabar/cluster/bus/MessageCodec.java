@@ -240,12 +240,15 @@ final class MessageCodec {
     int rest = length - ClusterMessage.HEADER_SIZE;
     m.data =
         switch (m.type) {
-          case ClusterMessage.PING, ClusterMessage.PONG, ClusterMessage.MEET -> decodePing(
-              b, data, rest, count, (m.mflags[0] & ClusterMessage.MFLAG0_EXT_DATA) != 0
-                  ? extensions
-                  : -1);
-          case ClusterMessage.FAIL -> new MessageData.Fail(
-              fixed(b, data, expect(rest, FAIL_SIZE, m.type)));
+          case ClusterMessage.PING, ClusterMessage.PONG, ClusterMessage.MEET ->
+              decodePing(
+                  b,
+                  data,
+                  rest,
+                  count,
+                  (m.mflags[0] & ClusterMessage.MFLAG0_EXT_DATA) != 0 ? extensions : -1);
+          case ClusterMessage.FAIL ->
+              new MessageData.Fail(fixed(b, data, expect(rest, FAIL_SIZE, m.type)));
           case ClusterMessage.PUBLISH, ClusterMessage.PUBLISHSHARD -> decodePublish(b, data, rest);
           case ClusterMessage.UPDATE -> decodeUpdate(b, data, expect(rest, UPDATE_SIZE, m.type));
           case ClusterMessage.MODULE -> decodeModule(b, data, rest);
@@ -269,8 +272,8 @@ final class MessageCodec {
   }
 
   /** {@code extensions} is -1 when the EXT_DATA flag is off (Redis then ignores the count). */
-  private static MessageData.Ping decodePing(
-      ByteBuf b, int at, int rest, int count, int extensions) throws BusProtocolException {
+  private static MessageData.Ping decodePing(ByteBuf b, int at, int rest, int count, int extensions)
+      throws BusProtocolException {
     if ((long) count * Gossip.SIZE > rest) {
       throw new BusProtocolException(count + " gossip entries do not fit in " + rest + " bytes");
     }

@@ -28,11 +28,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Scenario: real nodes R1 (cluster-announce-hostname r1.example) and R2, fake nodes A and B
  * ({@link FakeNode}, which answer with PONGs from our codec). R1 meets A (MEET with a hostname
- * extension), R2 meets B (MEET without extensions), R1 meets R2 and B; once all four know each other
- * R1's PING to A carries gossip about R2 and B. A pings R1 on an outbound link for R1's PONG. A
- * PUBLISH on R1 reaches A. R1 takes slots 0-5460 and bumps its epoch; A then claims slot 0 with
- * epoch 0 and R1 answers with an UPDATE. Finally A goes silent; R1 (the only primary with slots,
- * so a quorum of one) marks it failed and broadcasts FAIL, which B records.
+ * extension), R2 meets B (MEET without extensions), R1 meets R2 and B; once all four know each
+ * other R1's PING to A carries gossip about R2 and B. A pings R1 on an outbound link for R1's PONG.
+ * A PUBLISH on R1 reaches A. R1 takes slots 0-5460 and bumps its epoch; A then claims slot 0 with
+ * epoch 0 and R1 answers with an UPDATE. Finally A goes silent; R1 (the only primary with slots, so
+ * a quorum of one) marks it failed and broadcasts FAIL, which B records.
  */
 public final class BusCapture {
   static final String A_ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
@@ -67,7 +67,8 @@ public final class BusCapture {
       await(() -> allConnected(c1, 4) && allConnected(c2, 4), "full mesh");
       m =
           required(
-              a.await(x -> x.type == ClusterMessage.PING && r1Id.equals(x.sender) && count(x) >= 2,
+              a.await(
+                  x -> x.type == ClusterMessage.PING && r1Id.equals(x.sender) && count(x) >= 2,
                   TIMEOUT),
               "PING with gossip");
       write(out, "ping-gossip", m.raw(), "PING from R1 to A, gossip about R2 and B", note);
@@ -115,11 +116,7 @@ public final class BusCapture {
   static void meet(RespClient c, FakeNode n) {
     String reply =
         c.call(
-            "CLUSTER",
-            "MEET",
-            "127.0.0.1",
-            Integer.toString(n.port),
-            Integer.toString(n.cport()));
+            "CLUSTER", "MEET", "127.0.0.1", Integer.toString(n.port), Integer.toString(n.cport()));
     if (!reply.equals("+OK\r\n")) {
       throw new IllegalStateException("CLUSTER MEET: " + reply);
     }

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A pretend cluster node for tests and the capture tool: listens on a bus port of 127.0.0.1, decodes
- * every message real redis-servers send it with our codec, keeps the raw frames, and answers PING
- * and MEET with a PONG built by our codec (unless {@link #silent}). Close it to stop its threads.
+ * A pretend cluster node for tests and the capture tool: listens on a bus port of 127.0.0.1,
+ * decodes every message real redis-servers send it with our codec, keeps the raw frames, and
+ * answers PING and MEET with a PONG built by our codec (unless {@link #silent}). Close it to stop
+ * its threads.
  */
 final class FakeNode implements AutoCloseable {
   /** A frame as received and its decoding. */
@@ -121,8 +122,7 @@ final class FakeNode implements AutoCloseable {
   }
 
   /** The next message received within the timeout that matches, or null; others are dropped. */
-  Received await(Predicate<ClusterMessage> match, long timeoutMillis)
-      throws InterruptedException {
+  Received await(Predicate<ClusterMessage> match, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     for (long left; (left = deadline - System.nanoTime()) > 0; ) {
       Received r = received.poll(left, TimeUnit.NANOSECONDS);
