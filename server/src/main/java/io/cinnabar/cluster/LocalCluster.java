@@ -12,6 +12,9 @@ import java.util.HexFormat;
 public final class LocalCluster {
   public final ClusterNode myself = new ClusterNode();
 
+  /** cluster-require-full-coverage as of the last snapshot. */
+  private boolean fullCoverage;
+
   public LocalCluster() {
     byte[] id = new byte[20];
     new SecureRandom().nextBytes(id);
@@ -30,6 +33,11 @@ public final class LocalCluster {
     return n > 0 && (n == SlotHash.SLOTS || !config.getBool("cluster-require-full-coverage"));
   }
 
+  /** True when a configuration change alters the state this node computes. */
+  public boolean affectedBy(Config config) {
+    return config.getBool("cluster-require-full-coverage") != fullCoverage;
+  }
+
   /** The routing view of the current state. */
   public ClusterTopology snapshot(Config config) {
     String ip = config.get("cluster-announce-ip");
@@ -39,6 +47,7 @@ public final class LocalCluster {
     long announced = config.getLong("cluster-announce-port");
     myself.ip = ip;
     myself.port = announced > 0 ? (int) announced : config.port;
+    fullCoverage = config.getBool("cluster-require-full-coverage");
     return ClusterTopology.single(myself, ip + ":" + myself.port, stateOk(config));
   }
 }

@@ -74,7 +74,12 @@ public final class ServerContext {
     if (config.getBool("cluster-enabled")) {
       cluster = new io.cinnabar.cluster.LocalCluster();
       topology = cluster.snapshot(config);
-      config.onChange(c -> topology = cluster.snapshot(c));
+      config.onChange(
+          c -> {
+            if (cluster.affectedBy(c)) {
+              topology = cluster.snapshot(c);
+            }
+          });
     } else {
       cluster = null;
     }
