@@ -124,6 +124,151 @@ public final class ClusterCommands {
                     "3.0.0",
                     "O(N) where N is the number of bytes in the key",
                     ClusterCommands::keySlot),
+                // Declared as Redis 7.0 does; their handlers come with the cluster bus.
+                sub(
+                    "bumpepoch",
+                    2,
+                    ADMIN,
+                    "nondeterministic_output",
+                    "Advance the cluster config epoch",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "count-failure-reports",
+                    3,
+                    "admin stale",
+                    "nondeterministic_output",
+                    "Return the number of failure reports active for a given node",
+                    "3.0.0",
+                    "O(N) where N is the number of failure reports",
+                    ClusterCommands::notYet),
+                sub(
+                    "failover",
+                    -2,
+                    ADMIN,
+                    "",
+                    "Forces a replica to perform a manual failover of its master.",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "forget",
+                    3,
+                    ADMIN,
+                    "",
+                    "Remove a node from the nodes table",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "links",
+                    2,
+                    "stale",
+                    "nondeterministic_output",
+                    "Returns a list of all TCP links to and from peer nodes in cluster",
+                    "7.0.0",
+                    "O(N) where N is the total number of Cluster nodes",
+                    ClusterCommands::notYet),
+                sub(
+                    "meet",
+                    -4,
+                    ADMIN,
+                    "",
+                    "Force a node cluster to handshake with another node",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "nodes",
+                    2,
+                    "stale",
+                    "nondeterministic_output",
+                    "Get Cluster config for the node",
+                    "3.0.0",
+                    "O(N) where N is the total number of Cluster nodes",
+                    ClusterCommands::notYet),
+                sub(
+                    "replicas",
+                    3,
+                    "admin stale",
+                    "nondeterministic_output",
+                    "List replica nodes of the specified master node",
+                    "5.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "replicate",
+                    3,
+                    ADMIN,
+                    "",
+                    "Reconfigure a node as a replica of the specified master node",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "reset",
+                    -2,
+                    "admin noscript stale",
+                    "",
+                    "Reset a Redis Cluster node",
+                    "3.0.0",
+                    "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.",
+                    ClusterCommands::notYet),
+                sub(
+                    "saveconfig",
+                    2,
+                    ADMIN,
+                    "",
+                    "Forces the node to save cluster state on disk",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "set-config-epoch",
+                    3,
+                    ADMIN,
+                    "",
+                    "Set the configuration epoch in a new node",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "setslot",
+                    -4,
+                    ADMIN,
+                    "",
+                    "Bind a hash slot to a specific node",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "shards",
+                    2,
+                    "stale",
+                    "nondeterministic_output",
+                    "Get array of cluster slots to node mappings",
+                    "7.0.0",
+                    "O(N) where N is the total number of cluster nodes",
+                    ClusterCommands::notYet),
+                sub(
+                    "slaves",
+                    3,
+                    "admin stale",
+                    "nondeterministic_output",
+                    "List replica nodes of the specified master node",
+                    "3.0.0",
+                    "O(1)",
+                    ClusterCommands::notYet),
+                sub(
+                    "slots",
+                    2,
+                    "stale",
+                    "nondeterministic_output",
+                    "Get array of Cluster slot to node mappings",
+                    "3.0.0",
+                    "O(N) where N is the total number of Cluster nodes",
+                    ClusterCommands::notYet),
                 sub(
                     "myid",
                     2,
@@ -184,6 +329,14 @@ public final class ClusterCommands {
         h.execute(c);
       }
     };
+  }
+
+  /** A subcommand declared (COMMAND INFO matches Redis) but not implemented yet. */
+  static void notYet(Client c) {
+    c.reply.error(
+        "ERR CLUSTER "
+            + c.req.string(1).toUpperCase(java.util.Locale.ROOT)
+            + " is not supported yet");
   }
 
   private static void setReadOnly(Client c, boolean on) {
