@@ -24,6 +24,7 @@ public final class Dispatcher {
 
   private final ServerContext server;
   private final CommandTable table;
+  private final SlotRouter router = new SlotRouter();
 
   public Dispatcher(ServerContext server) {
     this.server = server;
@@ -58,6 +59,10 @@ public final class Dispatcher {
     if (!c.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
       cmd.stats.rejectedCalls++;
       c.reply.errorBytes(NOAUTH);
+      return;
+    }
+    if (server.clusterEnabled() && !router.route(c, cmd, server.topology(), server.config)) {
+      cmd.stats.rejectedCalls++;
       return;
     }
     server.updateClock();

@@ -15,5 +15,6 @@ public final class Commands {
     DebugCommands.register(t);
     StringCommands.register(t);
     KeyCommands.register(t);
+    ClusterCommands.register(t);
   }
 }

@@ -96,7 +96,7 @@ public final class DebugCommands {
         c.reply.array(argc - 2);
         for (int i = 2; i < argc; i++) {
           byte[] d = new byte[20];
-          Entry e = c.db.dict().get(r.bufs[i], r.offs[i], r.lens[i]);
+          Entry e = c.db.peek(r.bufs[i], r.offs[i], r.lens[i]);
           if (e != null) {
             DebugDigest.object(d, e);
           }
@@ -175,7 +175,7 @@ public final class DebugCommands {
   /** DEBUG OBJECT key: Redis's line; the address and serialized length are estimates. */
   static void object(Client c) {
     Request r = c.req;
-    Entry e = c.db.dict().get(r.bufs[2], r.offs[2], r.lens[2]);
+    Entry e = c.db.peek(r.bufs[2], r.offs[2], r.lens[2]);
     if (e == null) {
       c.reply.errorBytes(Errors.NO_SUCH_KEY);
       return;

@@ -66,14 +66,13 @@ final class DebugDigest {
         continue;
       }
       mix(fin, int32(i));
-      db.dict()
-          .forEach(
-              e -> {
-                byte[] d = new byte[20];
-                mix(d, e.key());
-                object(d, e);
-                xor(fin, d);
-              });
+      db.forEach(
+          e -> {
+            byte[] d = new byte[20];
+            mix(d, e.key());
+            object(d, e);
+            xor(fin, d);
+          });
     }
     return fin;
   }

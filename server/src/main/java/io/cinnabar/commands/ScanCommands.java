@@ -63,16 +63,14 @@ public final class ScanCommands {
     boolean all = isMatchAll(pb, po, pl);
     long now = c.server.now();
     List<byte[]> out = new ArrayList<>();
-    c.db
-        .dict()
-        .forEach(
-            e -> {
-              byte[] k = e.key();
-              if ((all || Glob.match(pb, po, pl, k, 0, k.length, false))
-                  && !(e.expireAt() >= 0 && e.expireAt() <= now)) {
-                out.add(k);
-              }
-            });
+    c.db.forEach(
+        e -> {
+          byte[] k = e.key();
+          if ((all || Glob.match(pb, po, pl, k, 0, k.length, false))
+              && !(e.expireAt() >= 0 && e.expireAt() <= now)) {
+            out.add(k);
+          }
+        });
     c.reply.array(out.size());
     for (byte[] k : out) {
       c.reply.bulk(k);
@@ -172,7 +170,7 @@ public final class ScanCommands {
     long cursor = cursorOut[0];
     long maxIterations = count * 10; // wraps for huge counts, as in Redis
     do {
-      cursor = db.dict().scan(cursor, e -> keys.add(e.key()));
+      cursor = db.scan(cursor, e -> keys.add(e.key()));
     } while (cursor != 0 && maxIterations-- != 0 && keys.size() < count);
 
     boolean usePattern = patIdx > 0 && !isMatchAll(r.bufs[patIdx], r.offs[patIdx], r.lens[patIdx]);
@@ -193,7 +191,7 @@ public final class ScanCommands {
           continue;
         }
       }
-      Entry e = db.dict().get(key);
+      Entry e = db.peek(key);
       if (e != null && e.expireAt() >= 0 && e.expireAt() <= now) {
         db.lookupWrite(key, now); // deletes it and counts it as expired
         continue;

@@ -1,9 +1,17 @@
 package io.cinnabar.keyspace;
 
+import io.cinnabar.cluster.SlotHash;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
  * One numbered database: the key table, the set of keys with a TTL, and an estimate of the memory
  * they hold. Every read goes through {@link #lookupRead} or {@link #lookupWrite}, which delete a
  * key whose TTL has passed before anyone can see it (lazy expiry).
+ *
+ * <p>In cluster mode the keys are indexed per hash slot ({@link SlotTable}); otherwise one {@link
+ * Dict} holds them and the hot path pays one field test for the difference.
  */
 public final class Database {
   /** Estimated JVM bytes of an {@link Entry} and an {@link ExpiringEntry} object. */
@@ -13,7 +21,11 @@ public final class Database {
 
   private final int id;
   private final KeyspaceStats stats;
-  private Dict dict = new Dict();
+  private Dict dict;
+
+  /** Keys per hash slot in cluster mode, else null. */
+  private SlotTable slots;
+
   private ExpireSet expires = new ExpireSet();
   private long memory;
 
@@ -23,8 +35,22 @@ public final class Database {
   private long avgTtl;
 
   Database(int id, KeyspaceStats stats) {
+    this(id, stats, false);
+  }
+
+  Database(int id, KeyspaceStats stats, boolean cluster) {
     this.id = id;
     this.stats = stats;
+    if (cluster) {
+      slots = new SlotTable();
+    } else {
+      dict = new Dict();
+    }
+  }
+
+  /** True when keys are indexed per hash slot (cluster mode). */
+  public boolean perSlot() {
+    return slots != null;
   }
 
   public int id() {
@@ -32,20 +58,83 @@ public final class Database {
   }
 
   public int size() {
-    return dict.size();
+    return slots == null ? dict.size() : slots.size();
   }
 
   public int expiresCount() {
     return expires.size();
   }
 
-  public Dict dict() {
-    return dict;
+  /** The entry of a key, expired or not, without side effects (DEBUG, SCAN's filters). */
+  public Entry peek(byte[] b, int off, int len) {
+    return slots == null ? dict.get(b, off, len) : slots.get(b, off, len);
+  }
+
+  public Entry peek(byte[] key) {
+    return peek(key, 0, key.length);
+  }
+
+  /** Visits every entry, expired ones included (no modification allowed during the walk). */
+  public void forEach(Consumer<Entry> visitor) {
+    if (slots == null) {
+      dict.forEach(visitor);
+    } else {
+      slots.forEach(visitor);
+    }
+  }
+
+  /**
+   * One SCAN step over the whole database; returns the next cursor, 0 when done. In cluster mode
+   * the low 14 bits of the cursor are the slot being scanned.
+   */
+  public long scan(long cursor, Consumer<Entry> visitor) {
+    return slots == null ? dict.scan(cursor, visitor) : slots.scan(cursor, visitor);
+  }
+
+  /** Number of keys in a hash slot (expired ones not yet deleted included, as Redis). */
+  public int countKeysInSlot(int slot) {
+    if (slots != null) {
+      Dict d = slots.dict(slot);
+      return d == null ? 0 : d.size();
+    }
+    int[] n = new int[1];
+    dict.forEach(
+        e -> {
+          if (SlotHash.slot(e.key) == slot) {
+            n[0]++;
+          }
+        });
+    return n[0];
+  }
+
+  /** Up to {@code count} keys of a hash slot; O(keys in the slot) in cluster mode. */
+  public List<byte[]> keysInSlot(int slot, int count) {
+    List<byte[]> out = new ArrayList<>();
+    if (count <= 0) {
+      return out;
+    }
+    Dict d = slots != null ? slots.dict(slot) : dict;
+    if (d == null) {
+      return out;
+    }
+    long cursor = 0;
+    do {
+      cursor =
+          d.scan(
+              cursor,
+              e -> {
+                if (out.size() < count && (slots != null || SlotHash.slot(e.key) == slot)) {
+                  out.add(e.key);
+                }
+              });
+    } while (cursor != 0 && out.size() < count);
+    return out;
   }
 
   /** Estimated bytes held by keys, values and tables. */
   public long memory() {
-    return memory + dict.buckets() * 4 + (long) expires.size() * 4;
+    long buckets = slots == null ? dict.buckets() : slots.buckets() + SlotTable.SLOTS * 2;
+    return memory + buckets * 4 + (long) expires.size() * 4;
   }
 
   /** A key for reading: counts a hit or a miss and updates the access clock. */
@@ -66,7 +155,7 @@ public final class Database {
 
   /** A key for writing or inspection: expired keys are deleted, no statistics are counted. */
   public Entry lookupWrite(byte[] b, int off, int len, long now) {
-    Entry e = dict.get(b, off, len);
+    Entry e = slots == null ? dict.get(b, off, len) : slots.get(b, off, len);
     if (e != null && e.expireAt() >= 0 && e.expireAt() <= now) {
       expire(e);
       return null;
@@ -88,7 +177,11 @@ public final class Database {
   public Entry add(byte[] key, Object value, byte type, byte encoding, int lruClock) {
     Entry e = new Entry(key, value, type, encoding);
     e.lru = lruClock;
-    dict.add(e);
+    if (slots == null) {
+      dict.add(e);
+    } else {
+      slots.add(e);
+    }
     memory += ENTRY_BYTES + arrayBytes(key.length) + valueBytes(value);
     return e;
   }
@@ -105,7 +198,7 @@ public final class Database {
   }
 
   public boolean delete(byte[] b, int off, int len) {
-    Entry e = dict.get(b, off, len);
+    Entry e = peek(b, off, len);
     if (e == null) {
       return false;
     }
@@ -114,7 +207,11 @@ public final class Database {
   }
 
   public void delete(Entry e) {
-    dict.remove(e.key);
+    if (slots == null) {
+      dict.remove(e.key);
+    } else {
+      slots.remove(e.key);
+    }
     if (e instanceof ExpiringEntry x) {
       expires.remove(x);
       memory -= EXPIRING_ENTRY_BYTES;
@@ -131,7 +228,7 @@ public final class Database {
       return x;
     }
     ExpiringEntry x = new ExpiringEntry(e, when);
-    dict.replace(e, x);
+    replace(e, x);
     expires.add(x);
     memory += EXPIRING_ENTRY_BYTES - ENTRY_BYTES;
     return x;
@@ -144,10 +241,18 @@ public final class Database {
     }
     Entry plain = new Entry(x.key, x.value, x.type, x.encoding);
     plain.lru = x.lru;
-    dict.replace(x, plain);
+    replace(x, plain);
     expires.remove(x);
     memory -= EXPIRING_ENTRY_BYTES - ENTRY_BYTES;
     return plain;
+  }
+
+  private void replace(Entry old, Entry replacement) {
+    if (slots == null) {
+      dict.replace(old, replacement);
+    } else {
+      slots.replace(old, replacement);
+    }
   }
 
   /**
@@ -155,8 +260,8 @@ public final class Database {
    * are deleted, so this ends (Redis's dbRandomKey on a primary).
    */
   public Entry randomKey(long now) {
-    while (dict.size() > 0) {
-      Entry e = dict.random();
+    while (size() > 0) {
+      Entry e = slots == null ? dict.random() : slots.random();
       if (e.expireAt() >= 0 && e.expireAt() <= now) {
         expire(e);
         continue;
@@ -168,8 +273,12 @@ public final class Database {
 
   /** Removes every key; returns how many there were. */
   public long flush() {
-    long n = dict.size();
-    dict = new Dict();
+    long n = size();
+    if (slots == null) {
+      dict = new Dict();
+    } else {
+      slots = new SlotTable();
+    }
     expires = new ExpireSet();
     memory = 0;
     return n;
@@ -180,6 +289,9 @@ public final class Database {
     Dict d = dict;
     dict = o.dict;
     o.dict = d;
+    SlotTable s = slots;
+    slots = o.slots;
+    o.slots = s;
     ExpireSet x = expires;
     expires = o.expires;
     o.expires = x;
@@ -242,6 +354,10 @@ public final class Database {
 
   /** Background upkeep: shrink sparse tables and rehash a little. */
   void cron() {
+    if (slots != null) {
+      slots.cron();
+      return;
+    }
     dict.shrinkIfNeeded();
     if (dict.isRehashing()) {
       dict.rehashFor(1);
@@ -265,6 +381,6 @@ public final class Database {
 
   @Override
   public String toString() {
-    return "db" + id + "(" + dict.size() + " keys)";
+    return "db" + id + "(" + size() + " keys)";
   }
 }

@@ -22,9 +22,17 @@ public final class Keyspace {
   private long lastFastCycleMicros;
 
   public Keyspace(int databases) {
+    this(databases, false);
+  }
+
+  /** In cluster mode there is one database, its keys indexed per hash slot. */
+  public Keyspace(int databases, boolean cluster) {
+    if (cluster) {
+      databases = 1;
+    }
     dbs = new Database[databases];
     for (int i = 0; i < databases; i++) {
-      dbs[i] = new Database(i, stats);
+      dbs[i] = new Database(i, stats, cluster);
     }
   }
 

@@ -50,6 +50,9 @@ public final class Client {
   /** Set when the current command's reply included an error (failed_calls). */
   public boolean commandFailed;
 
+  /** READONLY: in cluster mode, may read the slots of the primary this replica follows. */
+  public boolean clusterReadOnly;
+
   private boolean closeAfterReply;
   private boolean closed;
   private boolean blocked;
@@ -280,6 +283,7 @@ public final class Client {
     reply.mute(false);
     name = null;
     noEvict = false;
+    clusterReadOnly = false;
     user = "default";
     String pass = server.config.requirepass;
     authenticated = pass == null || pass.isEmpty();

@@ -45,6 +45,11 @@ public final class ServerContext {
   private long cronLoops;
   private Runnable shutdownHandler = () -> {};
 
+  /** This node's own cluster state in cluster mode (until the bus owns it), else null. */
+  public final io.cinnabar.cluster.LocalCluster cluster;
+
+  private volatile io.cinnabar.cluster.ClusterTopology topology;
+
   /** Clients paused until this time (ms), and whether only writes are paused. */
   public long pauseEndMs;
 
@@ -55,7 +60,7 @@ public final class ServerContext {
 
   ServerContext(Config config, CommandTable commands, EventLoop loop) {
     this.config = config;
-    this.keyspace = new Keyspace(config.databases);
+    this.keyspace = new Keyspace(config.databases, config.getBool("cluster-enabled"));
     this.outputLimits = new OutputLimits(config);
     this.commands = commands;
     this.dispatcher = new Dispatcher(this);
@@ -66,6 +71,33 @@ public final class ServerContext {
     new SecureRandom().nextBytes(id);
     this.replId = HexFormat.of().formatHex(id);
     this.now = System.currentTimeMillis();
+    if (config.getBool("cluster-enabled")) {
+      cluster = new io.cinnabar.cluster.LocalCluster();
+      topology = cluster.snapshot(config);
+      config.onChange(
+          c -> {
+            if (cluster.affectedBy(c)) {
+              topology = cluster.snapshot(c);
+            }
+          });
+    } else {
+      cluster = null;
+    }
+  }
+
+  /** True when this node runs in cluster mode (cluster-enabled yes). */
+  public boolean clusterEnabled() {
+    return cluster != null;
+  }
+
+  /** The routing view of the cluster (null unless cluster mode); replaced, never modified. */
+  public io.cinnabar.cluster.ClusterTopology topology() {
+    return topology;
+  }
+
+  /** Publishes a new routing view; later commands route with it. */
+  public void publishTopology(io.cinnabar.cluster.ClusterTopology t) {
+    topology = t;
   }
 
   /** The event loop that owns the keyspace; run keyspace work here. */
