@@ -8,6 +8,6 @@ public final class BenchHandlers {
   private BenchHandlers() {}
 
   public static ChannelHandler clientHandler(ServerContext server) {
-    return new ClientHandler(server);
+    return new ClientHandler(server, null);
   }
 }

@@ -13,10 +13,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private final ServerContext server;
+  private final ReusingRecvAllocator reads;
   private Client client;
 
-  ClientHandler(ServerContext server) {
+  ClientHandler(ServerContext server, ReusingRecvAllocator reads) {
     this.server = server;
+    this.reads = reads;
   }
 
   @Override
@@ -48,6 +50,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (reads != null) {
+      reads.release();
+    }
     if (client != null) {
       Connections.closed(server, client);
     }

@@ -60,7 +60,9 @@ public final class NetServer {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     applyKeepalive(ch, server.config.tcpKeepalive);
-                    ch.pipeline().addLast(new ClientHandler(server));
+                    ReusingRecvAllocator reads = new ReusingRecvAllocator();
+                    ch.config().setRecvByteBufAllocator(reads);
+                    ch.pipeline().addLast(new ClientHandler(server, reads));
                   }
                 });
     Channel ch = b.bind(host, port).sync().channel();
