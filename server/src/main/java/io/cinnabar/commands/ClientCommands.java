@@ -262,10 +262,7 @@ public final class ClientCommands {
   static void pause(Client c) {
     Request r = c.req;
     if (r.argc > 4) {
-      c.reply.error(
-          "ERR unknown subcommand or wrong number of arguments for '"
-              + r.string(1)
-              + "'. Try CLIENT HELP.");
+      Errors.subcommandSyntax(c);
       return;
     }
     if (!Args.isLong(r, 2)) {
@@ -358,10 +355,7 @@ public final class ClientCommands {
   static void unblock(Client c) {
     Request r = c.req;
     if (r.argc > 4) {
-      c.reply.error(
-          "ERR unknown subcommand or wrong number of arguments for '"
-              + r.string(1)
-              + "'. Try CLIENT HELP.");
+      Errors.subcommandSyntax(c);
       return;
     }
     if (!Args.longOrReply(c, 2)) {

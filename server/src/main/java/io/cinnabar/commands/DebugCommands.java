@@ -115,11 +115,7 @@ public final class DebugCommands {
   }
 
   private static void syntax(Client c, Request r) {
-    String sub = r.string(1);
-    c.reply.error(
-        "ERR unknown subcommand or wrong number of arguments for '"
-            + (sub.length() > 128 ? sub.substring(0, 128) : sub)
-            + "'. Try DEBUG HELP.");
+    Errors.subcommandSyntax(c);
   }
 
   /** strtod-like: the longest numeric prefix, 0 if none. */

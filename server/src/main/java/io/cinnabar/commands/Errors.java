@@ -16,4 +16,18 @@ public final class Errors {
   public static final byte[] DB_INDEX = Bytes.ascii("ERR DB index is out of range");
   public static final byte[] OVERFLOW = Bytes.ascii("ERR increment or decrement would overflow");
   public static final byte[] OUT_OF_RANGE = Bytes.ascii("ERR index out of range");
+
+  /**
+   * Redis's addReplySubcommandSyntaxError: "unknown subcommand or wrong number of arguments for
+   * '&lt;sub&gt;'. Try &lt;COMMAND&gt; HELP." with the subcommand cut at 128 characters.
+   */
+  public static void subcommandSyntax(io.cinnabar.server.Client c) {
+    String sub = c.req.string(1);
+    c.reply.error(
+        "ERR unknown subcommand or wrong number of arguments for '"
+            + (sub.length() > 128 ? sub.substring(0, 128) : sub)
+            + "'. Try "
+            + c.req.string(0).toUpperCase(java.util.Locale.ROOT)
+            + " HELP.");
+  }
 }
