@@ -239,7 +239,7 @@ public final class ClusterCommands {
                     "Bind a hash slot to a specific node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::setSlot),
                 sub(
                     "shards",
                     2,
@@ -377,7 +377,7 @@ public final class ClusterCommands {
   }
 
   /** Redis's getSlotOrReply: a slot number argument, or an error reply and -1. */
-  private static int slotOrReply(Client c, int i) {
+  static int slotOrReply(Client c, int i) {
     Request r = c.req;
     if (!Args.isLong(r, i)) {
       c.reply.errorBytes(OUT_OF_RANGE_SLOT);

@@ -8,6 +8,7 @@ import io.cinnabar.cluster.bus.ClusterMessage;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -275,5 +276,98 @@ final class ClusterNodeCommands {
 
   private static void line(StringBuilder b, String name, Object value) {
     b.append(name).append(':').append(value).append("\r\n");
+  }
+
+  /** CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order). */
+  static void setSlot(Client c) {
+    Request r = c.req;
+    boolean replica =
+        c.server.cluster.call(() -> c.server.cluster.table().myself.is(ClusterNode.FLAG_REPLICA));
+    if (replica) {
+      c.reply.error("ERR Please use SETSLOT only with masters.");
+      return;
+    }
+    int slot = ClusterCommands.slotOrReply(c, 2);
+    if (slot < 0) {
+      return;
+    }
+    String action = r.string(3).toLowerCase(Locale.ROOT);
+    String id = r.argc == 5 ? r.string(4) : null;
+    boolean valid =
+        (r.argc == 5 && List.of("migrating", "importing", "node").contains(action))
+            || (r.argc == 4 && action.equals("stable"));
+    if (!valid) {
+      c.reply.error("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
+      return;
+    }
+    long keys = c.db.countKeysInSlot(slot);
+    ClusterBus bus = c.server.cluster;
+    onBus(
+        c,
+        t -> {
+          ClusterNode n = id == null ? null : t.get(id);
+          switch (action) {
+            case "migrating" -> {
+              if (t.owner(slot) != t.myself) {
+                c.reply.error("ERR I'm not the owner of hash slot " + slot);
+                return;
+              } else if (n == null) {
+                c.reply.error("ERR I don't know about node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              }
+              t.setMigratingTo(slot, n);
+            }
+            case "importing" -> {
+              if (t.owner(slot) == t.myself) {
+                c.reply.error("ERR I'm already the owner of hash slot " + slot);
+                return;
+              } else if (n == null) {
+                c.reply.error("ERR I don't know about node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              }
+              t.setImportingFrom(slot, n);
+            }
+            case "stable" -> {
+              t.setMigratingTo(slot, null);
+              t.setImportingFrom(slot, null);
+            }
+            default -> {
+              if (n == null) {
+                c.reply.error("ERR Unknown node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
+                c.reply.error(
+                    "ERR Can't assign hashslot "
+                        + slot
+                        + " to a different node while I still hold keys for this hash slot.");
+                return;
+              }
+              if (keys == 0 && t.migratingTo(slot) != null) {
+                t.setMigratingTo(slot, null);
+              }
+              if (n == t.myself && t.importingFrom(slot) != null) {
+                // clusterBumpConfigEpochWithoutConsensus: the new owner must win the slot.
+                if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
+                  t.currentEpoch++;
+                  t.myself.configEpoch = t.currentEpoch;
+                }
+                t.setImportingFrom(slot, null);
+              }
+              t.unassignSlot(slot);
+              t.assignSlot(n, slot);
+            }
+          }
+          bus.changed();
+          c.reply.ok();
+        });
   }
 }

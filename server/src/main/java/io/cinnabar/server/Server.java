@@ -27,7 +27,12 @@ public final class Server implements AutoCloseable {
     this.net = new NetServer();
     CommandTable table = new CommandTable();
     Commands.registerAll(table);
-    this.ctx = new ServerContext(config, table, net.loop());
+    try {
+      this.ctx = new ServerContext(config, table, net.loop());
+    } catch (RuntimeException e) {
+      net.shutdown(); // nodes.conf could not be locked or loaded
+      throw e;
+    }
     ctx.setShutdownHandler(() -> new Thread(this::close, "cinnabar-shutdown").start());
   }
 

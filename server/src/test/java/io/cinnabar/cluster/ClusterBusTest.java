@@ -137,6 +137,18 @@ class ClusterBusTest {
       String bid = cb.call("CLUSTER", "MYID").split("\r\n")[1];
       assertThat(ca.call("CLUSTER", "COUNT-FAILURE-REPORTS", bid)).isEqualTo(":0\r\n");
       assertThat(ca.call("CLUSTER", "REPLICAS", bid)).isEqualTo("*0\r\n");
+      assertThat(ca.call("CLUSTER", "LINKS")).contains("direction", bid);
+      assertThat(ca.call("CLUSTER", "SETSLOT", "7", "MIGRATING", bid))
+          .isEqualTo("-ERR I'm not the owner of hash slot 7\r\n");
+      assertThat(ca.call("CLUSTER", "SETSLOT", "7", "NODE", bid)).isEqualTo("+OK\r\n");
+      assertThat(ca.call("CLUSTER", "NODES").lines().filter(l -> l.startsWith(bid)))
+          .singleElement()
+          .asString()
+          .endsWith(" connected 7");
+      assertThat(ca.call("CLUSTER", "SETSLOT", "7", "STABLE")).isEqualTo("+OK\r\n");
+      assertThat(ca.call("CLUSTER", "SETSLOT", "7", "FOO"))
+          .isEqualTo(
+              "-ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP\r\n");
       assertThat(ca.call("CLUSTER", "FORGET", bid)).isEqualTo("+OK\r\n");
       assertThat(ca.call("CLUSTER", "NODES")).doesNotContain(bid);
       assertThat(ca.call("CLUSTER", "SAVECONFIG")).isEqualTo("+OK\r\n");

@@ -23,6 +23,9 @@ final class BusLink extends ChannelInboundHandlerAdapter {
   /** The node this link talks to: set at creation for outbound links, null for inbound ones. */
   ClusterNode node;
 
+  /** For an inbound link, the node that sent on it, once known (Redis's inbound_link owner). */
+  ClusterNode peer;
+
   Channel channel;
 
   /** Bytes received but not yet framed. */

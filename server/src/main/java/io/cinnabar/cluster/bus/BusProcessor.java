@@ -113,6 +113,9 @@ final class BusProcessor {
       }
       sender.replOffset = m.offset;
     }
+    if (link.inbound && sender != null && m.isPingType()) {
+      link.peer = sender;
+    }
     if (m.type == ClusterMessage.UPDATE) {
       update(bus, sender, (MessageData.Update) m.data);
       return;

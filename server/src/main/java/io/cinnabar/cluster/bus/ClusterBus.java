@@ -444,6 +444,11 @@ public final class ClusterBus implements AutoCloseable {
   /** Removes a node and its links (clusterDelNode). */
   public void forget(ClusterNode n) {
     freeLink(n);
+    for (BusLink l : new ArrayList<>(inbound)) {
+      if (l.peer == n) {
+        l.close();
+      }
+    }
     table.remove(n);
     changed();
   }
@@ -521,23 +526,28 @@ public final class ClusterBus implements AutoCloseable {
   /** CLUSTER LINKS: every outbound then inbound link with a known node, as Redis 7.0 lists them. */
   public void replyLinks(io.cinnabar.protocol.Reply r) {
     List<BusLink> all = new ArrayList<>();
-    for (BusLink l : outbound.values()) {
-      if (l.connected()) {
-        all.add(l);
+    for (ClusterNode n : table.nodes()) {
+      BusLink out = outbound.get(n);
+      if (out != null && out.connected()) {
+        all.add(out);
+      }
+      for (BusLink in : inbound) {
+        if (in.peer == n) {
+          all.add(in);
+        }
       }
     }
-    all.addAll(inbound);
     r.array(all.size());
     for (BusLink l : all) {
       r.map(6);
       r.bulk("direction");
       r.bulk(l.inbound ? "from" : "to");
       r.bulk("node");
-      r.bulk(l.node != null ? l.node.id : "");
+      r.bulk(l.inbound ? l.peer.id : l.node.id);
       r.bulk("create-time");
       r.integer(l.createdMs);
       r.bulk("events");
-      r.bulk(l.inbound ? "r" : "rw");
+      r.bulk(l.channel.isWritable() ? "r" : "rw");
       r.bulk("send-buffer-allocated");
       r.integer(0);
       r.bulk("send-buffer-used");
