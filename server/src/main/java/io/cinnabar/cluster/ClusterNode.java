@@ -45,6 +45,10 @@ public final class ClusterNode {
   public long pingSentMs;
   public long pongReceivedMs;
   public long failTimeMs;
+
+  /** When this node was created in the table (ends a handshake that takes too long). */
+  public long ctimeMs = System.currentTimeMillis();
+
   public long replOffset;
   public boolean linkConnected;
 

@@ -52,6 +52,13 @@ public final class NodeTable {
     nodes.put(n.id, n);
   }
 
+  /** Gives a node its real id (clusterRenameNode), keeping its slots. */
+  public void rename(ClusterNode n, String id) {
+    nodes.remove(n.id);
+    n.id = id;
+    nodes.put(id, n);
+  }
+
   /** Puts these nodes first, in this order, ahead of the others (which keep their order). */
   void reorder(Collection<ClusterNode> first) {
     Map<String, ClusterNode> rest = new LinkedHashMap<>(nodes);

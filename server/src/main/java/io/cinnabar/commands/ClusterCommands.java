@@ -2,9 +2,7 @@ package io.cinnabar.commands;
 
 import static io.cinnabar.command.CommandSpec.command;
 
-import io.cinnabar.cluster.ClusterNode;
-import io.cinnabar.cluster.ClusterTopology;
-import io.cinnabar.cluster.LocalCluster;
+import io.cinnabar.cluster.NodeTable;
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.command.CommandHandler;
 import io.cinnabar.command.CommandSpec;
@@ -114,7 +112,7 @@ public final class ClusterCommands {
                     "Provides info about Redis Cluster node state",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::info),
+                    ClusterNodeCommands::info),
                 sub(
                     "keyslot",
                     3,
@@ -124,7 +122,7 @@ public final class ClusterCommands {
                     "3.0.0",
                     "O(N) where N is the number of bytes in the key",
                     ClusterCommands::keySlot),
-                // Declared as Redis 7.0 does; their handlers come with the cluster bus.
+                // Served from the cluster bus's node table (ClusterNodeCommands).
                 sub(
                     "bumpepoch",
                     2,
@@ -133,7 +131,7 @@ public final class ClusterCommands {
                     "Advance the cluster config epoch",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::bumpEpoch),
                 sub(
                     "count-failure-reports",
                     3,
@@ -142,7 +140,7 @@ public final class ClusterCommands {
                     "Return the number of failure reports active for a given node",
                     "3.0.0",
                     "O(N) where N is the number of failure reports",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::countFailureReports),
                 sub(
                     "failover",
                     -2,
@@ -160,7 +158,7 @@ public final class ClusterCommands {
                     "Remove a node from the nodes table",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::forget),
                 sub(
                     "links",
                     2,
@@ -169,7 +167,7 @@ public final class ClusterCommands {
                     "Returns a list of all TCP links to and from peer nodes in cluster",
                     "7.0.0",
                     "O(N) where N is the total number of Cluster nodes",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::links),
                 sub(
                     "meet",
                     -4,
@@ -178,7 +176,7 @@ public final class ClusterCommands {
                     "Force a node cluster to handshake with another node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::meet),
                 sub(
                     "nodes",
                     2,
@@ -187,7 +185,7 @@ public final class ClusterCommands {
                     "Get Cluster config for the node",
                     "3.0.0",
                     "O(N) where N is the total number of Cluster nodes",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::nodes),
                 sub(
                     "replicas",
                     3,
@@ -196,7 +194,7 @@ public final class ClusterCommands {
                     "List replica nodes of the specified master node",
                     "5.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::replicas),
                 sub(
                     "replicate",
                     3,
@@ -214,7 +212,7 @@ public final class ClusterCommands {
                     "Reset a Redis Cluster node",
                     "3.0.0",
                     "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::reset),
                 sub(
                     "saveconfig",
                     2,
@@ -223,7 +221,7 @@ public final class ClusterCommands {
                     "Forces the node to save cluster state on disk",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::saveConfig),
                 sub(
                     "set-config-epoch",
                     3,
@@ -232,7 +230,7 @@ public final class ClusterCommands {
                     "Set the configuration epoch in a new node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::setConfigEpoch),
                 sub(
                     "setslot",
                     -4,
@@ -241,7 +239,7 @@ public final class ClusterCommands {
                     "Bind a hash slot to a specific node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::setSlot),
                 sub(
                     "shards",
                     2,
@@ -250,7 +248,7 @@ public final class ClusterCommands {
                     "Get array of cluster slots to node mappings",
                     "7.0.0",
                     "O(N) where N is the total number of cluster nodes",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::shards),
                 sub(
                     "slaves",
                     3,
@@ -259,7 +257,7 @@ public final class ClusterCommands {
                     "List replica nodes of the specified master node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::replicas),
                 sub(
                     "slots",
                     2,
@@ -268,7 +266,7 @@ public final class ClusterCommands {
                     "Get array of Cluster slot to node mappings",
                     "3.0.0",
                     "O(N) where N is the total number of Cluster nodes",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::slots),
                 sub(
                     "myid",
                     2,
@@ -277,7 +275,7 @@ public final class ClusterCommands {
                     "Return the node id",
                     "3.0.0",
                     "O(1)",
-                    c -> c.reply.bulk(Bytes.ascii(c.server.cluster.myself.id)))));
+                    ClusterNodeCommands::myId)));
     t.add(
         command("readonly", 1)
             .flags("loading stale fast")
@@ -379,7 +377,7 @@ public final class ClusterCommands {
   }
 
   /** Redis's getSlotOrReply: a slot number argument, or an error reply and -1. */
-  private static int slotOrReply(Client c, int i) {
+  static int slotOrReply(Client c, int i) {
     Request r = c.req;
     if (!Args.isLong(r, i)) {
       c.reply.errorBytes(OUT_OF_RANGE_SLOT);
@@ -406,48 +404,61 @@ public final class ClusterCommands {
               + "' command");
       return;
     }
-    ClusterNode myself = c.server.cluster.myself;
-    ClusterTopology topo = c.server.topology();
+    c.server.cluster.call(() -> applySlots(c, del, range));
+  }
+
+  /** Runs on the bus thread: validates against the node table, then changes it. */
+  private static Void applySlots(Client c, boolean del, boolean range) {
+    Request r = c.req;
+    NodeTable t = c.server.cluster.table();
     byte[] seen = new byte[SlotHash.SLOTS];
     for (int j = 2; j < r.argc; j += range ? 2 : 1) {
       int start = slotOrReply(c, j);
       if (start < 0) {
-        return;
+        return null;
       }
       int end = start;
       if (range) {
         end = slotOrReply(c, j + 1);
         if (end < 0) {
-          return;
+          return null;
         }
         if (start > end) {
           c.reply.error(
               "ERR start slot number " + start + " is greater than end slot number " + end);
-          return;
+          return null;
         }
       }
       for (int s = start; s <= end; s++) {
-        boolean assigned = topo.owner(s) != ClusterTopology.NONE;
+        boolean assigned = t.owner(s) != null;
         if (del && !assigned) {
           c.reply.error("ERR Slot " + s + " is already unassigned");
-          return;
+          return null;
         } else if (!del && assigned) {
           c.reply.error("ERR Slot " + s + " is already busy");
-          return;
+          return null;
         }
         if (seen[s]++ == 1) {
           c.reply.error("ERR Slot " + s + " specified multiple times");
-          return;
+          return null;
         }
       }
     }
     for (int s = 0; s < SlotHash.SLOTS; s++) {
       if (seen[s] != 0) {
-        myself.setSlot(s, !del);
+        if (del) {
+          t.unassignSlot(s);
+        } else {
+          t.assignSlot(t.myself, s);
+        }
+        if (t.importingFrom(s) != null) {
+          t.setImportingFrom(s, null); // as clusterAddSlot/clusterDelSlot callers do
+        }
       }
     }
-    publish(c);
+    c.server.cluster.changed();
     c.reply.ok();
+    return null;
   }
 
   static void flushSlots(Client c) {
@@ -455,37 +466,17 @@ public final class ClusterCommands {
       c.reply.error("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
       return;
     }
-    java.util.Arrays.fill(c.server.cluster.myself.slots, (byte) 0);
-    publish(c);
+    c.server.cluster.call(
+        () -> {
+          NodeTable t = c.server.cluster.table();
+          for (int s = 0; s < SlotHash.SLOTS; s++) {
+            if (t.owner(s) == t.myself) {
+              t.unassignSlot(s);
+            }
+          }
+          c.server.cluster.changed();
+          return null;
+        });
     c.reply.ok();
-  }
-
-  private static void publish(Client c) {
-    LocalCluster lc = c.server.cluster;
-    c.server.publishTopology(lc.snapshot(c.server.config));
-  }
-
-  /** CLUSTER INFO for this node, Redis 7.0's fields in its order. */
-  static void info(Client c) {
-    ClusterTopology t = c.server.topology();
-    int assigned = t.slotsAssigned();
-    StringBuilder b = new StringBuilder();
-    line(b, "cluster_state", t.ok() ? "ok" : "fail");
-    line(b, "cluster_slots_assigned", assigned);
-    line(b, "cluster_slots_ok", assigned);
-    line(b, "cluster_slots_pfail", 0);
-    line(b, "cluster_slots_fail", 0);
-    line(b, "cluster_known_nodes", 1);
-    line(b, "cluster_size", t.size());
-    line(b, "cluster_current_epoch", 0);
-    line(b, "cluster_my_epoch", 0);
-    line(b, "cluster_stats_messages_sent", 0);
-    line(b, "cluster_stats_messages_received", 0);
-    line(b, "total_cluster_links_buffer_limit_exceeded", 0);
-    c.reply.verbatim(b.toString());
-  }
-
-  private static void line(StringBuilder b, String name, Object value) {
-    b.append(name).append(':').append(value).append("\r\n");
   }
 }

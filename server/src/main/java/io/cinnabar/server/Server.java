@@ -27,7 +27,12 @@ public final class Server implements AutoCloseable {
     this.net = new NetServer();
     CommandTable table = new CommandTable();
     Commands.registerAll(table);
-    this.ctx = new ServerContext(config, table, net.loop());
+    try {
+      this.ctx = new ServerContext(config, table, net.loop());
+    } catch (RuntimeException e) {
+      net.shutdown(); // nodes.conf could not be locked or loaded
+      throw e;
+    }
     ctx.setShutdownHandler(() -> new Thread(this::close, "cinnabar-shutdown").start());
   }
 
@@ -42,11 +47,21 @@ public final class Server implements AutoCloseable {
 
   /** Starts a node: binds every address of {@code bind} on {@code port} and starts the cron. */
   public static Server start(Config config) throws StartupException {
-    Server s = new Server(config);
+    Server s;
+    try {
+      s = new Server(config);
+    } catch (java.io.UncheckedIOException e) {
+      Log.warning(e.getCause().getMessage());
+      throw new StartupException(e.getCause().getMessage(), e.getCause());
+    }
     try {
       s.listen();
+      s.listenBus();
     } catch (StartupException e) {
       s.net.shutdown();
+      if (s.ctx.cluster != null) {
+        s.ctx.cluster.close();
+      }
       throw e;
     }
     s.runOnLoop(s.ctx::startCron);
@@ -83,6 +98,24 @@ public final class Server implements AutoCloseable {
                 + reason);
         throw new StartupException("Failed listening on port " + port + " (tcp), aborting.", e);
       }
+    }
+  }
+
+  /** In cluster mode, the cluster bus listens on the same addresses as the clients. */
+  private void listenBus() throws StartupException {
+    if (ctx.cluster == null) {
+      return;
+    }
+    List<String> hosts = new ArrayList<>();
+    for (InetSocketAddress a : bound) {
+      hosts.add(a.getAddress().getHostAddress());
+    }
+    try {
+      ctx.cluster.start(hosts);
+    } catch (Exception e) {
+      int port = ctx.cluster.busPort();
+      Log.warning("Could not create cluster bus listening socket on port " + port + ": " + e);
+      throw new StartupException("Failed listening on port " + port + " (cluster), aborting.", e);
     }
   }
 
@@ -136,6 +169,9 @@ public final class Server implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (ctx.cluster != null) {
+        ctx.cluster.close();
+      }
       net.shutdown();
       terminated.complete(null);
     }

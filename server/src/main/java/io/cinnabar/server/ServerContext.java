@@ -45,8 +45,8 @@ public final class ServerContext {
   private long cronLoops;
   private Runnable shutdownHandler = () -> {};
 
-  /** This node's own cluster state in cluster mode (until the bus owns it), else null. */
-  public final io.cinnabar.cluster.LocalCluster cluster;
+  /** The cluster bus, owner of the cluster state, in cluster mode; else null. */
+  public final io.cinnabar.cluster.bus.ClusterBus cluster;
 
   private volatile io.cinnabar.cluster.ClusterTopology topology;
 
@@ -72,12 +72,19 @@ public final class ServerContext {
     this.replId = HexFormat.of().formatHex(id);
     this.now = System.currentTimeMillis();
     if (config.getBool("cluster-enabled")) {
-      cluster = new io.cinnabar.cluster.LocalCluster();
-      topology = cluster.snapshot(config);
+      try {
+        cluster = io.cinnabar.cluster.bus.ClusterBus.open(config, this::publishTopology);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      // cluster-require-full-coverage changes the state: the bus recomputes it.
+      boolean[] fullCoverage = {config.getBool("cluster-require-full-coverage")};
       config.onChange(
           c -> {
-            if (cluster.affectedBy(c)) {
-              topology = cluster.snapshot(c);
+            boolean now = c.getBool("cluster-require-full-coverage");
+            if (now != fullCoverage[0]) {
+              fullCoverage[0] = now;
+              cluster.execute(cluster::publish);
             }
           });
     } else {

@@ -16,7 +16,7 @@ class SlotRouterTest {
   private static final String DOWN = "-CLUSTERDOWN The cluster is down\r\n";
 
   private static ClusterTopology split(ServerContext ctx, boolean ok, boolean replicaOfOther) {
-    String me = ctx.cluster.myself.id;
+    String me = ctx.topology().myId();
     String[] owners = new String[SlotHash.SLOTS];
     for (int s = 0; s < owners.length; s++) {
       owners[s] = s < 8192 ? me : OTHER;

@@ -5,11 +5,18 @@ import io.cinnabar.config.ConfigException;
 import io.cinnabar.server.Server;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** A server started in-process on 127.0.0.1 and a free port; close it to stop it. */
 public final class TestServer implements AutoCloseable {
   public final Server server;
   public final Config config;
+
+  /** The temporary dir this class created for a cluster node (deleted on close), or null. */
+  private Path tempDir;
 
   private TestServer(Server server, Config config) {
     this.server = server;
@@ -27,15 +34,40 @@ public final class TestServer implements AutoCloseable {
         for (int i = 0; i + 1 < directives.length; i += 2) {
           config.set(directives[i], directives[i + 1]);
         }
-        return new TestServer(Server.start(config), config);
+        Path tempDir = null;
+        if (config.getBool("cluster-enabled")) {
+          // A cluster node needs its own nodes.conf and a bus port that exists (port + 10000 may
+          // not): tests that care set dir and cluster-port themselves.
+          if (!has(directives, "dir")) {
+            tempDir = Files.createTempDirectory("cinnabar-node");
+            config.set("dir", tempDir.toString());
+          }
+          if (!has(directives, "cluster-port")) {
+            config.set("cluster-port", Integer.toString(freePort()));
+          }
+        }
+        TestServer s = new TestServer(Server.start(config), config);
+        s.tempDir = tempDir;
+        return s;
       } catch (Server.StartupException e) {
         if (attempt >= 5) {
           throw new IllegalStateException(e);
         }
       } catch (ConfigException e) {
         throw new IllegalArgumentException(e);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
     }
+  }
+
+  private static boolean has(String[] directives, String name) {
+    for (int i = 0; i < directives.length; i += 2) {
+      if (directives[i].equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public int port() {
@@ -59,5 +91,12 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (tempDir != null) {
+      try (Stream<Path> files = Files.walk(tempDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a leftover temp dir is harmless
+      }
+    }
   }
 }

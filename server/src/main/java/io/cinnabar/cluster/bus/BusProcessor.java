@@ -1,0 +1,336 @@
+package io.cinnabar.cluster.bus;
+
+import io.cinnabar.cluster.ClusterNode;
+import io.cinnabar.cluster.NodeTable;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a node does with each bus message (Redis 7.0's clusterProcessPacket, without failure
+ * detection, failover and pub/sub) and how it builds its PING/PONG/MEET (clusterSendPing). Runs on
+ * the bus thread only.
+ */
+final class BusProcessor {
+  private BusProcessor() {}
+
+  private static final int ROLE = ClusterNode.FLAG_PRIMARY | ClusterNode.FLAG_REPLICA;
+
+  /** The header every message of myself carries (clusterBuildMessageHdr). */
+  static ClusterMessage header(ClusterBus bus, int type) {
+    NodeTable t = bus.table;
+    ClusterNode me = t.myself;
+    ClusterNode primary = me.is(ClusterNode.FLAG_REPLICA) ? t.primaryOf(me) : me;
+    ClusterMessage m = new ClusterMessage();
+    m.type = type;
+    m.sender = me.id;
+    m.port = me.port;
+    m.cport = me.cport;
+    m.pport = 0;
+    m.flags = me.flags;
+    m.currentEpoch = t.currentEpoch;
+    m.configEpoch = primary != null ? primary.configEpoch : me.configEpoch;
+    if (primary != null) {
+      System.arraycopy(primary.slots, 0, m.myslots, 0, m.myslots.length);
+    }
+    m.primaryId = me.primaryId;
+    String ip = bus.config.get("cluster-announce-ip");
+    m.myip = ip == null ? "" : ip;
+    m.state = bus.stateOk() ? ClusterMessage.STATE_OK : ClusterMessage.STATE_FAIL;
+    m.offset = me.replOffset;
+    return m;
+  }
+
+  /** Sends a PING, PONG or MEET with a gossip section on {@code l} (clusterSendPing). */
+  static void sendPing(ClusterBus bus, BusLink l, int type) {
+    NodeTable t = bus.table;
+    long now = System.currentTimeMillis();
+    List<ClusterNode> all = new ArrayList<>(t.nodes());
+    int fresh = all.size() - 2;
+    int wanted = Math.min(Math.max(3, all.size() / 10), Math.max(0, fresh));
+    Set<ClusterNode> chosen = new LinkedHashSet<>();
+    for (int tries = wanted * 3; tries > 0 && chosen.size() < wanted; tries--) {
+      ClusterNode n = all.get(ThreadLocalRandom.current().nextInt(all.size()));
+      if (n == t.myself
+          || n.is(ClusterNode.FLAG_PFAIL)
+          || n.is(ClusterNode.FLAG_HANDSHAKE | ClusterNode.FLAG_NOADDR)
+          || (bus.linkOf(n) == null && n.slotCount() == 0)) {
+        continue;
+      }
+      chosen.add(n);
+    }
+    for (ClusterNode n : all) {
+      if (n.is(ClusterNode.FLAG_PFAIL)
+          && !n.is(ClusterNode.FLAG_HANDSHAKE | ClusterNode.FLAG_NOADDR)) {
+        chosen.add(n);
+      }
+    }
+    List<Gossip> gossip = new ArrayList<>();
+    for (ClusterNode n : chosen) {
+      gossip.add(
+          new Gossip(
+              n.id,
+              n.pingSentMs / 1000,
+              n.pongReceivedMs / 1000,
+              n.ip,
+              n.port,
+              n.cport,
+              n.flags,
+              0));
+    }
+    List<PingExt> ext = new ArrayList<>();
+    String host = bus.config.get("cluster-announce-hostname");
+    if (host != null && !host.isEmpty()) {
+      ext.add(new PingExt.Hostname(host));
+    }
+    ClusterMessage m = header(bus, type);
+    m.data = new MessageData.Ping(gossip, ext);
+    if (l.node != null && type == ClusterMessage.PING) {
+      l.node.pingSentMs = now;
+    }
+    l.send(m);
+  }
+
+  static void process(ClusterBus bus, BusLink link, ClusterMessage m) {
+    NodeTable t = bus.table;
+    long now = System.currentTimeMillis();
+    ClusterNode sender = t.get(m.sender);
+    if (sender == t.myself) {
+      return;
+    }
+    if (sender != null && !sender.is(ClusterNode.FLAG_HANDSHAKE)) {
+      if (Long.compareUnsigned(m.currentEpoch, t.currentEpoch) > 0) {
+        t.currentEpoch = m.currentEpoch;
+        bus.changed();
+      }
+      if (Long.compareUnsigned(m.configEpoch, sender.configEpoch) > 0) {
+        sender.configEpoch = m.configEpoch;
+        bus.changed();
+      }
+      sender.replOffset = m.offset;
+    }
+    if (link.inbound && sender != null && m.isPingType()) {
+      link.peer = sender;
+    }
+    if (m.type == ClusterMessage.UPDATE) {
+      update(bus, sender, (MessageData.Update) m.data);
+      return;
+    }
+    if (!m.isPingType()) {
+      return; // FAIL, PUBLISH, failover and module messages come with later work
+    }
+    if (m.type == ClusterMessage.PING || m.type == ClusterMessage.MEET) {
+      String announce = bus.config.get("cluster-announce-ip");
+      if ((m.type == ClusterMessage.MEET || t.myself.ip.isEmpty())
+          && (announce == null || announce.isEmpty())) {
+        String ip = ((InetSocketAddress) link.channel.localAddress()).getAddress().getHostAddress();
+        if (!ip.equals(t.myself.ip)) {
+          t.myself.ip = ip;
+          bus.changed();
+        }
+      }
+      if (sender == null && m.type == ClusterMessage.MEET) {
+        ClusterNode n = new ClusterNode();
+        n.id = ClusterBus.randomId();
+        n.shardId = ClusterBus.randomId();
+        n.flags = ClusterNode.FLAG_HANDSHAKE;
+        n.ip = senderIp(link, m);
+        n.port = m.port;
+        n.cport = m.cport;
+        t.add(n);
+        bus.changed();
+      }
+      sendPing(bus, link, ClusterMessage.PONG);
+    }
+    if (link.node != null) {
+      ClusterNode ln = link.node;
+      if (ln.is(ClusterNode.FLAG_HANDSHAKE)) {
+        if (sender != null) {
+          updateAddress(bus, sender, link, m);
+          bus.forget(ln); // a second handshake with a node we already know
+          return;
+        }
+        t.rename(ln, m.sender);
+        ln.shardId = m.sender;
+        ln.flags &= ~ClusterNode.FLAG_HANDSHAKE;
+        ln.flags |= m.flags & ROLE;
+        bus.changed();
+      } else if (!ln.id.equals(m.sender)) {
+        ln.ip = "";
+        ln.port = 0;
+        ln.cport = 0;
+        ln.flags |= ClusterNode.FLAG_NOADDR;
+        bus.freeLink(ln);
+        bus.changed();
+        return;
+      }
+    }
+    if (sender != null
+        && m.type == ClusterMessage.PING
+        && !sender.is(ClusterNode.FLAG_HANDSHAKE)
+        && updateAddress(bus, sender, link, m)) {
+      bus.changed();
+    }
+    if (!link.inbound && m.type == ClusterMessage.PONG) {
+      link.node.pongReceivedMs = now;
+      link.node.pingSentMs = 0;
+    }
+    if (sender == null) {
+      return;
+    }
+    updateRole(bus, sender, m);
+    ClusterNode senderPrimary = sender.is(ClusterNode.FLAG_PRIMARY) ? sender : t.primaryOf(sender);
+    boolean dirty = senderPrimary != null && !Arrays.equals(senderPrimary.slots, m.myslots);
+    if (sender.is(ClusterNode.FLAG_PRIMARY) && dirty) {
+      updateSlotsConfigWith(bus, sender, m.configEpoch, m.myslots);
+    }
+    if (dirty) {
+      for (int s = 0; s < ClusterNode.SLOTS; s++) {
+        if ((m.myslots[s >> 3] & (1 << (s & 7))) == 0) {
+          continue;
+        }
+        ClusterNode o = t.owner(s);
+        if (o == null || o == sender) {
+          continue;
+        }
+        if (Long.compareUnsigned(o.configEpoch, m.configEpoch) > 0) {
+          sendUpdate(bus, link, o);
+          break;
+        }
+      }
+    }
+    if (sender.is(ClusterNode.FLAG_PRIMARY)
+        && t.myself.is(ClusterNode.FLAG_PRIMARY)
+        && m.configEpoch == t.myself.configEpoch
+        && sender.id.compareTo(t.myself.id) > 0) {
+      // clusterHandleConfigEpochCollision: the node with the smaller id takes a new epoch.
+      t.currentEpoch++;
+      t.myself.configEpoch = t.currentEpoch;
+      bus.changed();
+    }
+    gossip(bus, sender, m.ping().gossip(), now);
+    for (PingExt e : m.ping().extensions()) {
+      if (e instanceof PingExt.Hostname h && !h.hostname().equals(sender.hostname)) {
+        sender.hostname = h.hostname();
+        bus.changed();
+      }
+    }
+  }
+
+  private static String senderIp(BusLink link, ClusterMessage m) {
+    if (!m.myip.isEmpty()) {
+      return m.myip;
+    }
+    return ((InetSocketAddress) link.channel.remoteAddress()).getAddress().getHostAddress();
+  }
+
+  /** nodeUpdateAddressIfNeeded: true when the node's address changed (its link is dropped). */
+  private static boolean updateAddress(
+      ClusterBus bus, ClusterNode n, BusLink link, ClusterMessage m) {
+    if (bus.linkOf(n) == link) {
+      return false;
+    }
+    String ip = senderIp(link, m);
+    if (n.ip.equals(ip) && n.port == m.port && n.cport == m.cport) {
+      return false;
+    }
+    n.ip = ip;
+    n.port = m.port;
+    n.cport = m.cport;
+    n.flags &= ~ClusterNode.FLAG_NOADDR;
+    bus.freeLink(n);
+    return true;
+  }
+
+  private static void updateRole(ClusterBus bus, ClusterNode sender, ClusterMessage m) {
+    if (m.primaryId == null) {
+      if (sender.is(ClusterNode.FLAG_REPLICA)) {
+        sender.flags = (sender.flags & ~ClusterNode.FLAG_REPLICA) | ClusterNode.FLAG_PRIMARY;
+        sender.primaryId = null;
+        bus.changed();
+      }
+    } else if (!m.primaryId.equals(sender.primaryId)) {
+      if (sender.is(ClusterNode.FLAG_PRIMARY)) {
+        for (int s = 0; s < ClusterNode.SLOTS; s++) {
+          if (bus.table.owner(s) == sender) {
+            bus.table.unassignSlot(s);
+          }
+        }
+      }
+      sender.flags = (sender.flags & ~ClusterNode.FLAG_PRIMARY) | ClusterNode.FLAG_REPLICA;
+      sender.primaryId = m.primaryId;
+      bus.changed();
+    }
+  }
+
+  /**
+   * clusterUpdateSlotsConfigWith: the sender takes every slot it claims that is free or owned by a
+   * node with an older config epoch (slots being imported here excepted).
+   */
+  static void updateSlotsConfigWith(ClusterBus bus, ClusterNode sender, long epoch, byte[] slots) {
+    NodeTable t = bus.table;
+    if (sender == t.myself) {
+      return;
+    }
+    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      if ((slots[s >> 3] & (1 << (s & 7))) == 0) {
+        continue;
+      }
+      ClusterNode o = t.owner(s);
+      if (o == sender || t.importingFrom(s) != null) {
+        continue;
+      }
+      if (o == null || Long.compareUnsigned(o.configEpoch, epoch) < 0) {
+        t.unassignSlot(s);
+        t.assignSlot(sender, s);
+        bus.changed();
+      }
+    }
+  }
+
+  private static void sendUpdate(ClusterBus bus, BusLink link, ClusterNode owner) {
+    ClusterMessage m = header(bus, ClusterMessage.UPDATE);
+    m.data = new MessageData.Update(owner.configEpoch, owner.id, owner.slots.clone());
+    link.send(m);
+  }
+
+  private static void update(ClusterBus bus, ClusterNode sender, MessageData.Update u) {
+    if (sender == null) {
+      return;
+    }
+    ClusterNode n = bus.table.get(u.nodeId());
+    if (n == null || Long.compareUnsigned(n.configEpoch, u.configEpoch()) >= 0) {
+      return;
+    }
+    if (n.is(ClusterNode.FLAG_REPLICA)) {
+      n.flags = (n.flags & ~ClusterNode.FLAG_REPLICA) | ClusterNode.FLAG_PRIMARY;
+      n.primaryId = null;
+    }
+    n.configEpoch = u.configEpoch();
+    updateSlotsConfigWith(bus, n, u.configEpoch(), u.slots());
+    bus.changed();
+  }
+
+  /** clusterProcessGossipSection without failure reports. */
+  private static void gossip(ClusterBus bus, ClusterNode sender, List<Gossip> entries, long now) {
+    for (Gossip g : entries) {
+      ClusterNode n = bus.table.get(g.nodeId());
+      if (n != null) {
+        if (!n.is(ClusterNode.FLAG_PFAIL | ClusterNode.FLAG_FAIL) && n.pingSentMs == 0) {
+          long pong = g.pongReceived() * 1000;
+          if (pong <= now + 500 && pong > n.pongReceivedMs) {
+            n.pongReceivedMs = pong;
+          }
+        }
+      } else if ((g.flags() & ClusterNode.FLAG_NOADDR) == 0
+          && !bus.blacklist.containsKey(g.nodeId())
+          && !g.ip().isEmpty()) {
+        bus.meet(g.ip(), g.port(), g.cport());
+      }
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.cluster.ClusterNode;
+import io.cinnabar.cluster.ClusterReplies;
+import io.cinnabar.cluster.NodeTable;
+import io.cinnabar.cluster.bus.ClusterBus;
+import io.cinnabar.cluster.bus.ClusterMessage;
+import io.cinnabar.protocol.Request;
+import io.cinnabar.server.Client;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The CLUSTER subcommands served from the cluster bus's {@link NodeTable}. Each handler runs its
+ * work on the bus thread through {@link ClusterBus#call} while the keyspace thread waits, so it
+ * reads and changes the table as its single writer; the reply is written inside that call (the
+ * waiting keyspace thread does not touch the client meanwhile, and the call's completion publishes
+ * the writes back to it).
+ */
+final class ClusterNodeCommands {
+  private ClusterNodeCommands() {}
+
+  private static void onBus(Client c, java.util.function.Consumer<NodeTable> work) {
+    ClusterBus bus = c.server.cluster;
+    bus.call(
+        () -> {
+          work.accept(bus.table());
+          return null;
+        });
+  }
+
+  static void myId(Client c) {
+    onBus(c, t -> c.reply.bulk(t.myself.id));
+  }
+
+  static void nodes(Client c) {
+    onBus(c, t -> ClusterReplies.nodes(c.reply, t));
+  }
+
+  static ClusterReplies.Endpoint endpoint(Client c) {
+    return switch (c.server.config.get("cluster-preferred-endpoint-type")) {
+      case "hostname" -> ClusterReplies.Endpoint.HOSTNAME;
+      case "unknown-endpoint" -> ClusterReplies.Endpoint.UNKNOWN_ENDPOINT;
+      default -> ClusterReplies.Endpoint.IP;
+    };
+  }
+
+  static void slots(Client c) {
+    ClusterReplies.Endpoint e = endpoint(c);
+    onBus(c, t -> ClusterReplies.slots(c.reply, t, e));
+  }
+
+  static void shards(Client c) {
+    ClusterReplies.Endpoint e = endpoint(c);
+    onBus(c, t -> ClusterReplies.shards(c.reply, t, e));
+  }
+
+  static void replicas(Client c) {
+    String id = c.req.string(2);
+    onBus(
+        c,
+        t -> {
+          ClusterNode n = t.get(id);
+          if (n == null) {
+            c.reply.error("ERR Unknown node " + id);
+          } else if (!n.is(ClusterNode.FLAG_PRIMARY)) {
+            c.reply.error("ERR The specified node is not a master");
+          } else {
+            ClusterReplies.replicas(c.reply, t, n);
+          }
+        });
+  }
+
+  static void countFailureReports(Client c) {
+    String id = c.req.string(2);
+    onBus(
+        c,
+        t -> {
+          if (t.get(id) == null) {
+            c.reply.error("ERR Unknown node " + id);
+          } else {
+            c.reply.integer(0); // failure detection comes later: no reports yet
+          }
+        });
+  }
+
+  static void meet(Client c) {
+    Request r = c.req;
+    if (r.argc != 4 && r.argc != 5) {
+      c.reply.error(
+          "ERR unknown subcommand or wrong number of arguments for 'meet'. Try CLUSTER HELP.");
+      return;
+    }
+    if (!Args.isLong(r, 3)) {
+      c.reply.error("ERR Invalid TCP base port specified: " + r.string(3));
+      return;
+    }
+    long port = Args.toLong(r, 3);
+    long cport = port + 10000;
+    if (r.argc == 5) {
+      if (!Args.isLong(r, 4)) {
+        c.reply.error("ERR Invalid TCP bus port specified: " + r.string(4));
+        return;
+      }
+      cport = Args.toLong(r, 4);
+    }
+    String ip = r.string(2);
+    int p = port < 0 || port > 65535 ? -1 : (int) port;
+    int cp = cport < 0 || cport > 65535 ? -1 : (int) cport;
+    boolean ok = c.server.cluster.call(() -> c.server.cluster.meet(ip, p, cp));
+    if (ok) {
+      c.reply.ok();
+    } else {
+      c.reply.error("ERR Invalid node address specified: " + ip + ":" + r.string(3));
+    }
+  }
+
+  static void forget(Client c) {
+    String id = c.req.string(2);
+    ClusterBus bus = c.server.cluster;
+    onBus(
+        c,
+        t -> {
+          ClusterNode n = t.get(id);
+          if (n == null) {
+            c.reply.error("ERR Unknown node " + id);
+          } else if (n == t.myself) {
+            c.reply.error("ERR I tried hard but I can't forget myself...");
+          } else if (t.myself.is(ClusterNode.FLAG_REPLICA) && id.equals(t.myself.primaryId)) {
+            c.reply.error("ERR Can't forget my master!");
+          } else {
+            bus.blacklistAdd(id);
+            bus.forget(n);
+            c.reply.ok();
+          }
+        });
+  }
+
+  static void reset(Client c) {
+    Request r = c.req;
+    boolean hard = false;
+    if (r.argc == 3) {
+      String how = r.string(2).toLowerCase(Locale.ROOT);
+      if (how.equals("hard")) {
+        hard = true;
+      } else if (!how.equals("soft")) {
+        c.reply.error("ERR syntax error");
+        return;
+      }
+    } else if (r.argc > 3) {
+      c.reply.error("ERR syntax error");
+      return;
+    }
+    boolean primary =
+        c.server.cluster.call(() -> c.server.cluster.table().myself.primaryId == null);
+    if (primary && c.server.keyspace.db(0).size() != 0) {
+      c.reply.error("ERR CLUSTER RESET can't be called with master nodes containing keys");
+      return;
+    }
+    boolean h = hard;
+    onBus(c, t -> c.server.cluster.reset(h));
+    c.reply.ok();
+  }
+
+  static void saveConfig(Client c) {
+    ClusterBus bus = c.server.cluster;
+    String err =
+        bus.call(
+            () -> {
+              try {
+                bus.save();
+                return null;
+              } catch (IOException e) {
+                return e.getMessage();
+              }
+            });
+    if (err == null) {
+      c.reply.ok();
+    } else {
+      c.reply.error("ERR error saving the cluster node config: " + err);
+    }
+  }
+
+  static void bumpEpoch(Client c) {
+    ClusterBus bus = c.server.cluster;
+    onBus(
+        c,
+        t -> {
+          long max = t.maxEpoch();
+          ClusterNode me = t.myself;
+          if (me.configEpoch == 0 || me.configEpoch != max) {
+            t.currentEpoch++;
+            me.configEpoch = t.currentEpoch;
+            bus.changed();
+            c.reply.simple("BUMPED " + Long.toUnsignedString(me.configEpoch));
+          } else {
+            c.reply.simple("STILL " + Long.toUnsignedString(me.configEpoch));
+          }
+        });
+  }
+
+  static void setConfigEpoch(Client c) {
+    if (!Args.longOrReply(c, 2)) {
+      return;
+    }
+    long epoch = Args.toLong(c.req, 2);
+    ClusterBus bus = c.server.cluster;
+    onBus(
+        c,
+        t -> {
+          if (epoch < 0) {
+            c.reply.error("ERR Invalid config epoch specified: " + epoch);
+          } else if (t.size() > 1) {
+            c.reply.error(
+                "ERR The user can assign a config epoch only when the node does not know any"
+                    + " other node.");
+          } else if (t.myself.configEpoch != 0) {
+            c.reply.error("ERR Node config epoch is already non-zero");
+          } else {
+            t.myself.configEpoch = epoch;
+            if (Long.compareUnsigned(t.currentEpoch, epoch) < 0) {
+              t.currentEpoch = epoch;
+            }
+            bus.changed();
+            c.reply.ok();
+          }
+        });
+  }
+
+  static void links(Client c) {
+    ClusterBus bus = c.server.cluster;
+    onBus(c, t -> bus.replyLinks(c.reply));
+  }
+
+  /** CLUSTER INFO, Redis 7.0's fields in its order. */
+  static void info(Client c) {
+    ClusterBus bus = c.server.cluster;
+    var topo = c.server.topology();
+    String text =
+        bus.call(
+            () -> {
+              NodeTable t = bus.table();
+              ClusterNode me = t.myself;
+              ClusterNode primary = me.is(ClusterNode.FLAG_REPLICA) ? t.primaryOf(me) : me;
+              long myEpoch = primary != null ? primary.configEpoch : me.configEpoch;
+              int assigned = topo.slotsAssigned();
+              StringBuilder b = new StringBuilder();
+              line(b, "cluster_state", topo.ok() ? "ok" : "fail");
+              line(b, "cluster_slots_assigned", assigned);
+              line(b, "cluster_slots_ok", assigned);
+              line(b, "cluster_slots_pfail", 0);
+              line(b, "cluster_slots_fail", 0);
+              line(b, "cluster_known_nodes", t.size());
+              line(b, "cluster_size", topo.size());
+              line(b, "cluster_current_epoch", Long.toUnsignedString(t.currentEpoch));
+              line(b, "cluster_my_epoch", Long.toUnsignedString(myEpoch));
+              counters(b, "sent", bus.stats().sent);
+              counters(b, "received", bus.stats().received);
+              line(b, "total_cluster_links_buffer_limit_exceeded", 0);
+              return b.toString();
+            });
+    c.reply.verbatim(text);
+  }
+
+  private static void counters(StringBuilder b, String what, long[] counts) {
+    long total = 0;
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        line(b, "cluster_stats_messages_" + ClusterMessage.typeName(i) + "_" + what, counts[i]);
+        total += counts[i];
+      }
+    }
+    line(b, "cluster_stats_messages_" + what, total);
+  }
+
+  private static void line(StringBuilder b, String name, Object value) {
+    b.append(name).append(':').append(value).append("\r\n");
+  }
+
+  /** CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order). */
+  static void setSlot(Client c) {
+    Request r = c.req;
+    boolean replica =
+        c.server.cluster.call(() -> c.server.cluster.table().myself.is(ClusterNode.FLAG_REPLICA));
+    if (replica) {
+      c.reply.error("ERR Please use SETSLOT only with masters.");
+      return;
+    }
+    int slot = ClusterCommands.slotOrReply(c, 2);
+    if (slot < 0) {
+      return;
+    }
+    String action = r.string(3).toLowerCase(Locale.ROOT);
+    String id = r.argc == 5 ? r.string(4) : null;
+    boolean valid =
+        (r.argc == 5 && List.of("migrating", "importing", "node").contains(action))
+            || (r.argc == 4 && action.equals("stable"));
+    if (!valid) {
+      c.reply.error("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
+      return;
+    }
+    long keys = c.db.countKeysInSlot(slot);
+    ClusterBus bus = c.server.cluster;
+    onBus(
+        c,
+        t -> {
+          ClusterNode n = id == null ? null : t.get(id);
+          switch (action) {
+            case "migrating" -> {
+              if (t.owner(slot) != t.myself) {
+                c.reply.error("ERR I'm not the owner of hash slot " + slot);
+                return;
+              } else if (n == null) {
+                c.reply.error("ERR I don't know about node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              }
+              t.setMigratingTo(slot, n);
+            }
+            case "importing" -> {
+              if (t.owner(slot) == t.myself) {
+                c.reply.error("ERR I'm already the owner of hash slot " + slot);
+                return;
+              } else if (n == null) {
+                c.reply.error("ERR I don't know about node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              }
+              t.setImportingFrom(slot, n);
+            }
+            case "stable" -> {
+              t.setMigratingTo(slot, null);
+              t.setImportingFrom(slot, null);
+            }
+            default -> {
+              if (n == null) {
+                c.reply.error("ERR Unknown node " + id);
+                return;
+              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+                c.reply.error("ERR Target node is not a master");
+                return;
+              } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
+                c.reply.error(
+                    "ERR Can't assign hashslot "
+                        + slot
+                        + " to a different node while I still hold keys for this hash slot.");
+                return;
+              }
+              if (keys == 0 && t.migratingTo(slot) != null) {
+                t.setMigratingTo(slot, null);
+              }
+              if (n == t.myself && t.importingFrom(slot) != null) {
+                // clusterBumpConfigEpochWithoutConsensus: the new owner must win the slot.
+                if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
+                  t.currentEpoch++;
+                  t.myself.configEpoch = t.currentEpoch;
+                }
+                t.setImportingFrom(slot, null);
+              }
+              t.unassignSlot(slot);
+              t.assignSlot(n, slot);
+            }
+          }
+          bus.changed();
+          c.reply.ok();
+        });
+  }
+}
