@@ -151,6 +151,9 @@ public final class ListCommands {
     c.server.keyspace.stats().dirty += n;
   }
 
+  /** Pushes of at least this many elements leave no free room in the end nodes. */
+  private static final int BULK_PUSH = 32;
+
   static void push(Client c, boolean head, boolean onlyIfExists) {
     Request r = c.req;
     Entry e = StringCommands.lookupWrite(c, 1);
@@ -172,6 +175,9 @@ public final class ListCommands {
       } else {
         q.pushTail(r.bufs[i], r.offs[i], r.lens[i]);
       }
+    }
+    if (r.argc - 2 >= BULK_PUSH) {
+      q.trimEnds(); // a bulk load: the cost of one copy is small next to the push
     }
     changed(c, e, q, before);
     dirty(c, r.argc - 2);

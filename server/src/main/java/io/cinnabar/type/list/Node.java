@@ -156,7 +156,7 @@ final class Node {
   /** Reallocates with at least {@code front} free bytes before and {@code back} after the data. */
   void makeRoom(int front, int back, int maxBytes) {
     int used = used();
-    int slack = Math.max(0, Math.min(used, maxBytes - used - front - back));
+    int slack = Math.max(0, Math.min(used / 2, maxBytes - used - front - back));
     compact(front + (front > 0 ? slack : 0), back + (back > 0 || front == 0 ? slack : 0));
   }
 

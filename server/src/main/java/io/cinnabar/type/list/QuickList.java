@@ -122,6 +122,14 @@ public final class QuickList implements SizedValue, DeepCopyable {
     }
   }
 
+  /** Drops the free room of the end nodes (after a bulk push, when no more may come). */
+  public void trimEnds() {
+    trim(head);
+    if (tail != head) {
+      trim(tail);
+    }
+  }
+
   private void grow(Node n, int front, int back) {
     capacity -= n.buf.length;
     n.makeRoom(front, back, maxBytes);
