@@ -51,6 +51,13 @@ final class DebugDigest {
     mix(digest, int32(e.type()));
     if (e.type() == ValueType.STRING && e.value() instanceof byte[] b) {
       mix(digest, b);
+    } else if (e.value() instanceof io.cinnabar.type.list.QuickList q) {
+      // Redis mixes each element's string form, head to tail.
+      q.forEach(
+          (buf, off, len) -> {
+            mix(digest, java.util.Arrays.copyOfRange(buf, off, off + len));
+            return true;
+          });
     }
     if (e.expireAt() >= 0) {
       xor(digest, EXPIRE);
