@@ -15,6 +15,7 @@ public final class Commands {
     DebugCommands.register(t);
     StringCommands.register(t);
     KeyCommands.register(t);
+    HashCommands.register(t);
     ClusterCommands.register(t);
   }
 }
