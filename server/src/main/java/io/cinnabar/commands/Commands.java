@@ -16,6 +16,7 @@ public final class Commands {
     StringCommands.register(t);
     KeyCommands.register(t);
     ListCommands.register(t);
+    HashCommands.register(t);
     ClusterCommands.register(t);
   }
 }

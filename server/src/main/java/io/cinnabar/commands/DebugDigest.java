@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Redis's DEBUG DIGEST scheme (debug.c): per key a SHA1 "mix" of the key, the type and the value,
  * plus "!!expire!!" if it has a TTL; key digests are XORed together, each database is prefixed by
- * its id. Strings hash their bytes, so the digest equals Redis's for the same string data. Other
- * types are hashed by their type only until they define their own digest.
+ * its id. Strings hash their bytes and hashes their field-value pairs, so the digest equals Redis's
+ * for the same data. Other types are hashed by their type only until they define their own digest.
  */
 final class DebugDigest {
   private DebugDigest() {}
@@ -57,6 +57,15 @@ final class DebugDigest {
           (buf, off, len) -> {
             mix(digest, java.util.Arrays.copyOfRange(buf, off, off + len));
             return true;
+          });
+    } else if (e.value() instanceof io.cinnabar.type.hash.Hash h) {
+      // Each pair is mixed on its own and XORed in, so the order does not matter.
+      h.forEach(
+          (fb, fo, fl, vb, vo, vl) -> {
+            byte[] d = new byte[20];
+            mix(d, java.util.Arrays.copyOfRange(fb, fo, fo + fl));
+            mix(d, java.util.Arrays.copyOfRange(vb, vo, vo + vl));
+            xor(digest, d); // digest ^= SHA1(pair digest), as Redis's xorDigest
           });
     }
     if (e.expireAt() >= 0) {

@@ -1,0 +1,217 @@
+package io.cinnabar.commands;
+
+import static io.cinnabar.command.CommandSpec.command;
+import static io.cinnabar.command.KeySpec.single;
+
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.protocol.Reply;
+import io.cinnabar.protocol.Request;
+import io.cinnabar.server.Client;
+import io.cinnabar.type.hash.Hash;
+import io.cinnabar.util.Bytes;
+import io.cinnabar.util.Glob;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** HRANDFIELD (t_hash.c hrandfieldCommand) and HSCAN (db.c scanGenericCommand for hashes). */
+final class HashRandomScan {
+  private HashRandomScan() {}
+
+  private static final byte[] WITHVALUES = Bytes.ascii("withvalues");
+  private static final byte[] COUNT = Bytes.ascii("count");
+  private static final byte[] MATCH = Bytes.ascii("match");
+  private static final byte[] RANGE =
+      Bytes.ascii(
+          "ERR value is out of range, value must between -9223372036854775807 and"
+              + " 9223372036854775807");
+  private static final byte[] OUT_OF_RANGE = Bytes.ascii("ERR value is out of range");
+  private static final byte[] EMPTY_SCAN = Bytes.ascii("*2\r\n$1\r\n0\r\n*0\r\n");
+
+  static void register(CommandTable t) {
+    t.add(
+        command("hrandfield", -2)
+            .flags("readonly")
+            .acl("hash")
+            .keys(single("RO access", 1))
+            .tips("nondeterministic_output")
+            .doc(
+                "Get one or multiple random fields from a hash",
+                "6.2.0",
+                "hash",
+                "O(N) where N is the number of fields returned")
+            .handler(HashRandomScan::hrandfield));
+    t.add(
+        command("hscan", -3)
+            .flags("readonly")
+            .acl("hash")
+            .keys(single("RO access", 1))
+            .tips("nondeterministic_output")
+            .doc(
+                "Incrementally iterate hash fields and associated values",
+                "2.8.0",
+                "hash",
+                "O(1) for every call. O(N) for a complete iteration, including enough command"
+                    + " calls for the cursor to return back to 0. N is the number of elements"
+                    + " inside the collection..")
+            .handler(HashRandomScan::hscan));
+  }
+
+  static void hrandfield(Client c) {
+    Request r = c.req;
+    Reply out = c.reply;
+    if (r.argc == 2) {
+      Hash h = HashCommands.readOrReply(c, out::nullBulk);
+      if (h != null) {
+        h.random((fb, fo, fl, vb, vo, vl) -> out.bulk(fb, fo, fl));
+      }
+      return;
+    }
+    if (!Args.longOrReply(c, 2)) {
+      return;
+    }
+    long l = Args.toLong(r, 2);
+    if (l == Long.MIN_VALUE) {
+      out.errorBytes(RANGE);
+      return;
+    }
+    if (r.argc > 4 || (r.argc == 4 && !r.is(3, WITHVALUES))) {
+      out.errorBytes(Errors.SYNTAX);
+      return;
+    }
+    boolean withValues = r.argc == 4;
+    if (withValues && (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2)) {
+      out.errorBytes(OUT_OF_RANGE);
+      return;
+    }
+    Hash h = HashCommands.readOrReply(c, out::emptyArray);
+    if (h == null) {
+      return;
+    }
+    if (l == 0) {
+      out.emptyArray();
+      return;
+    }
+    boolean pairs = withValues && out.protocol() > 2;
+    if (l < 0) {
+      long count = -l;
+      out.array(withValues && !pairs ? count * 2 : count);
+      for (long i = 0; i < count; i++) {
+        h.random(
+            (fb, fo, fl, vb, vo, vl) -> {
+              if (pairs) {
+                out.array(2);
+              }
+              out.bulk(fb, fo, fl);
+              if (withValues) {
+                out.bulk(vb, vo, vl);
+              }
+            });
+      }
+      return;
+    }
+    int size = h.size();
+    int count = (int) Math.min(l, size);
+    // Choose which positions to return; emit them in iteration order (as Redis's listpack case).
+    boolean[] chosen = new boolean[size];
+    if (count == size) {
+      Arrays.fill(chosen, true);
+    } else {
+      int[] idx = new int[size];
+      for (int i = 0; i < size; i++) {
+        idx[i] = i;
+      }
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      for (int i = 0; i < count; i++) {
+        int j = i + rnd.nextInt(size - i);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        chosen[idx[i]] = true;
+      }
+    }
+    out.array(withValues && !pairs ? count * 2L : count);
+    int[] pos = {0};
+    h.forEach(
+        (fb, fo, fl, vb, vo, vl) -> {
+          if (chosen[pos[0]++]) {
+            if (pairs) {
+              out.array(2);
+            }
+            out.bulk(fb, fo, fl);
+            if (withValues) {
+              out.bulk(vb, vo, vl);
+            }
+          }
+        });
+  }
+
+  /** HSCAN key cursor [MATCH pattern] [COUNT count]. */
+  static void hscan(Client c) {
+    long[] cursorOut = new long[1];
+    if (!ScanCommands.parseCursorOrReply(c, 2, cursorOut)) {
+      return;
+    }
+    Request r = c.req;
+    Hash h = HashCommands.readOrReply(c, () -> c.reply.raw(EMPTY_SCAN));
+    if (h == null) {
+      return;
+    }
+    long count = 10;
+    int patIdx = -1;
+    for (int i = 3; i < r.argc; ) {
+      int remaining = r.argc - i;
+      if (r.is(i, COUNT) && remaining >= 2) {
+        if (!Args.longOrReply(c, i + 1)) {
+          return;
+        }
+        count = Args.toLong(r, i + 1);
+        if (count < 1) {
+          c.reply.errorBytes(Errors.SYNTAX);
+          return;
+        }
+        i += 2;
+      } else if (r.is(i, MATCH) && remaining >= 2) {
+        patIdx = i + 1;
+        i += 2;
+      } else {
+        c.reply.errorBytes(Errors.SYNTAX);
+        return;
+      }
+    }
+    boolean usePattern =
+        patIdx > 0 && !(r.lens[patIdx] == 1 && r.bufs[patIdx][r.offs[patIdx]] == '*');
+    List<byte[]> items = new ArrayList<>();
+    int pi = patIdx;
+    io.cinnabar.type.hash.PairVisitor collect =
+        (fb, fo, fl, vb, vo, vl) -> {
+          if (!usePattern || Glob.match(r.bufs[pi], r.offs[pi], r.lens[pi], fb, fo, fl, false)) {
+            items.add(Arrays.copyOfRange(fb, fo, fo + fl));
+            items.add(Arrays.copyOfRange(vb, vo, vo + vl));
+          }
+        };
+    long cursor = cursorOut[0];
+    if (h.isListpack()) {
+      cursor = h.scanStep(cursor, collect);
+    } else {
+      // Redis counts fields and values against COUNT, before filtering by pattern.
+      long maxIterations = count * 10;
+      long[] seen = {0};
+      io.cinnabar.type.hash.PairVisitor counting =
+          (fb, fo, fl, vb, vo, vl) -> {
+            seen[0] += 2;
+            collect.visit(fb, fo, fl, vb, vo, vl);
+          };
+      do {
+        cursor = h.scanStep(cursor, counting);
+      } while (cursor != 0 && maxIterations-- != 0 && seen[0] < count);
+    }
+    c.reply.array(2);
+    c.reply.bulk(Bytes.ascii(Long.toUnsignedString(cursor)));
+    c.reply.array(items.size());
+    for (byte[] b : items) {
+      c.reply.bulk(b);
+    }
+  }
+}
