@@ -1,0 +1,216 @@
+package io.cinnabar.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Redis's own cluster tooling against Cinnabar: {@code redis-cli --cluster create} builds a cluster
+ * out of bare nodes (ADDSLOTS, SET-CONFIG-EPOCH, MEET, then it polls CLUSTER NODES until every node
+ * agrees), {@code --cluster check} finds it consistent and {@code redis-cli -c} follows MOVED. Also
+ * a mixed cluster of two Cinnabar nodes and one real redis-server. Skipped without redis-cli.
+ */
+class RedisCliClusterTest {
+  @TempDir Path dir;
+
+  /** Host:port strings of the nodes, in creation order, for redis-cli arguments. */
+  private static String addr(int port) {
+    return "127.0.0.1:" + port;
+  }
+
+  @BeforeEach
+  void needRedisCli() {
+    Assumptions.assumeTrue(onPath("redis-cli"), "redis-cli is not on PATH");
+  }
+
+  static boolean onPath(String exe) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String d : path.split(File.pathSeparator)) {
+      File f = new File(d, exe);
+      if (f.isFile() && f.canExecute()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  record Run(int exit, String out) {}
+
+  /** Runs redis-cli with the given arguments, stdin closed, killed (by its own PID) after 60s. */
+  Run redisCli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("redis-cli");
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "redis-cli", ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "redis-cli " + args[0] + " timed out: " + Files.readString(out, StandardCharsets.UTF_8));
+    }
+    // redis-cli colours its --cluster output; strip the escapes.
+    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
+    return new Run(p.exitValue(), text);
+  }
+
+  private TestServer node(String name) throws IOException {
+    Path d = dir.resolve(name);
+    Files.createDirectories(d);
+    return TestServer.start("cluster-enabled", "yes", "dir", d.toString());
+  }
+
+  static void awaitOk(String what, Supplier<RespClient> client) throws InterruptedException {
+    try (RespClient c = client.get()) {
+      ClusterClientsTest.await(what + " cluster_state:ok", () -> ClusterClientsTest.clusterOk(c));
+    }
+  }
+
+  @Test
+  void createCheckAndRedirect() throws Exception {
+    List<TestServer> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        nodes.add(node("n" + i));
+      }
+      int p0 = nodes.get(0).port();
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(p0),
+              addr(nodes.get(1).port()),
+              addr(nodes.get(2).port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
+      for (TestServer n : nodes) {
+        awaitOk("node " + n.port(), n::client);
+      }
+
+      Run check = redisCli("--cluster", "check", addr(p0));
+      assertThat(check.exit()).as(check.out()).isZero();
+      assertThat(check.out())
+          .contains("[OK] All nodes agree about slots configuration.")
+          .contains("[OK] All 16384 slots covered.")
+          .doesNotContain("[ERR]")
+          .doesNotContain("[WARNING]");
+
+      // "foo" is slot 12182, on the third node: -c follows the MOVED from the first.
+      Run set = redisCli("-c", "-p", Integer.toString(p0), "set", "foo", "bar");
+      assertThat(set.out()).isEqualTo("OK\n");
+      Run get = redisCli("-c", "-p", Integer.toString(p0), "get", "foo");
+      assertThat(get.out()).isEqualTo("bar\n");
+      Run plain = redisCli("-p", Integer.toString(p0), "get", "foo");
+      assertThat(plain.out()).startsWith("MOVED 12182 127.0.0.1:" + nodes.get(2).port());
+      try (RespClient c = nodes.get(2).client()) {
+        assertThat(c.call("GET", "foo")).isEqualTo("$3\r\nbar\r\n");
+      }
+
+      Run info = redisCli("--cluster", "info", addr(p0));
+      assertThat(info.out()).contains("1 keys in 3 masters.");
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+    }
+  }
+
+  @Test
+  void mixedClusterWithRealRedis() throws Exception {
+    Assumptions.assumeTrue(RealRedis.available(), "redis-server is not on PATH");
+    List<TestServer> nodes = new ArrayList<>();
+    RealRedis redis = null;
+    try {
+      nodes.add(node("a"));
+      nodes.add(node("b"));
+      redis =
+          RealRedis.start(
+              "--cluster-enabled",
+              "yes",
+              "--cluster-port",
+              Integer.toString(TestServer.freePort()),
+              "--cluster-node-timeout",
+              "5000");
+      RealRedis r = redis;
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(nodes.get(0).port()),
+              addr(nodes.get(1).port()),
+              addr(redis.port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
+      for (TestServer n : nodes) {
+        awaitOk("node " + n.port(), n::client);
+      }
+      awaitOk("redis-server", r::client);
+
+      for (int port : List.of(nodes.get(0).port(), nodes.get(1).port(), redis.port())) {
+        Run check = redisCli("--cluster", "check", addr(port));
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out())
+            .contains("[OK] All nodes agree about slots configuration.")
+            .contains("[OK] All 16384 slots covered.")
+            .doesNotContain("[ERR]");
+      }
+
+      try (JedisCluster jc =
+          new JedisCluster(
+              Set.of(new HostAndPort("127.0.0.1", nodes.get(0).port())),
+              DefaultJedisClientConfig.builder()
+                  .socketTimeoutMillis((int) Duration.ofSeconds(10).toMillis())
+                  .build())) {
+        assertThat(jc.getClusterNodes()).hasSize(3);
+        for (int i = 0; i < 600; i++) {
+          assertThat(jc.set("mixed:" + i, "v" + i)).isEqualTo("OK");
+        }
+        for (int i = 0; i < 600; i++) {
+          assertThat(jc.get("mixed:" + i)).isEqualTo("v" + i);
+        }
+      }
+      for (Supplier<RespClient> s :
+          List.<Supplier<RespClient>>of(nodes.get(0)::client, nodes.get(1)::client, r::client)) {
+        try (RespClient c = s.get()) {
+          assertThat(c.call("DBSIZE")).isNotEqualTo(":0\r\n");
+        }
+      }
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+}
