@@ -356,4 +356,68 @@ class ClusterClientsTest {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
   }
+
+  private static String id(TestServer n) {
+    try (RespClient c = n.client()) {
+      String r = c.call("CLUSTER", "MYID");
+      return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
+    }
+  }
+
+  /** Moves an empty slot the way redis-cli --cluster reshard does (IMPORTING, MIGRATING, NODE). */
+  private static void moveSlot(int slot, TestServer from, TestServer to) {
+    String s = Integer.toString(slot);
+    try (RespClient src = from.client();
+        RespClient dst = to.client()) {
+      assertThat(dst.call("CLUSTER", "SETSLOT", s, "IMPORTING", id(from))).isEqualTo("+OK\r\n");
+      assertThat(src.call("CLUSTER", "SETSLOT", s, "MIGRATING", id(to))).isEqualTo("+OK\r\n");
+      assertThat(src.call("CLUSTER", "GETKEYSINSLOT", s, "10")).isEqualTo("*0\r\n");
+      for (TestServer n : nodes) {
+        try (RespClient c = n.client()) {
+          assertThat(c.call("CLUSTER", "SETSLOT", s, "NODE", id(to))).isEqualTo("+OK\r\n");
+        }
+      }
+    }
+  }
+
+  /**
+   * Both clients cache the topology; after a slot moves their next command for it gets -MOVED,
+   * which they follow, and Lettuce's periodic refresh picks the new owner up.
+   */
+  @org.junit.jupiter.api.Test
+  void clientsFollowMovedAfterReshard() throws Exception {
+    String key = "{moving}k";
+    int slot = JedisClusterCRC16.getSlot(key);
+    TestServer from = nodes.get(owner(slot));
+    TestServer to = nodes.get((owner(slot) + 1) % 3);
+    RedisClusterClient client = lettuce(ProtocolVersion.RESP3);
+    try (JedisCluster jc = jedisCluster(RedisProtocol.RESP2);
+        StatefulRedisClusterConnection<String, String> conn = client.connect()) {
+      assertThat(jc.get(key)).isNull();
+      assertThat(conn.sync().get(key)).isNull();
+      moveSlot(slot, from, to);
+      try {
+        assertThat(jc.set(key, "j")).isEqualTo("OK");
+        assertThat(conn.sync().get(key)).isEqualTo("j");
+        assertThat(conn.sync().set(key, "l")).isEqualTo("OK");
+        assertThat(jc.get(key)).isEqualTo("l");
+        try (RespClient c = to.client()) {
+          assertThat(c.call("GET", key)).isEqualTo("$1\r\nl\r\n");
+        }
+        await(
+            "Lettuce sees the new owner",
+            () -> client.getPartitions().getPartitionBySlot(slot).getUri().getPort() == to.port());
+        assertThat(jc.del(key)).isEqualTo(1);
+      } finally {
+        moveSlot(slot, to, from);
+      }
+      for (TestServer n : nodes) {
+        try (RespClient c = n.client()) {
+          await("slot back and cluster ok", () -> clusterOk(c));
+        }
+      }
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
 }

@@ -136,10 +136,82 @@ class RedisCliClusterTest {
 
       Run info = redisCli("--cluster", "info", addr(p0));
       assertThat(info.out()).contains("1 keys in 3 masters.");
+
+      // Grow and shrink: add an empty primary, move 100 (keyless) slots to it, then back, remove
+      // it.
+      nodes.add(node("n3"));
+      TestServer extra = nodes.get(3);
+      Run add = redisCli("--cluster", "add-node", addr(extra.port()), addr(p0));
+      assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
+      awaitOk("added node", extra::client);
+      String id0 = myId(nodes.get(0));
+      String id3 = myId(extra);
+      for (TestServer n : nodes) {
+        try (RespClient c = n.client()) {
+          ClusterClientsTest.await(
+              "4 known nodes", () -> c.call("CLUSTER", "INFO").contains("cluster_known_nodes:4"));
+        }
+      }
+      Run to = reshard(p0, id0, id3, 100);
+      assertThat(to.exit()).as(to.out()).isZero();
+      try (RespClient c = extra.client()) {
+        ClusterClientsTest.await("moved slots", () -> c.call("CLUSTER", "NODES").contains(" 0-99"));
+        assertThat(c.call("CLUSTER", "COUNTKEYSINSLOT", "0")).isEqualTo(":0\r\n");
+      }
+      awaitChecked(p0);
+      Run back = reshard(p0, id3, id0, 100);
+      assertThat(back.exit()).as(back.out()).isZero();
+      awaitChecked(p0);
+      Run del = redisCli("--cluster", "del-node", addr(p0), id3);
+      assertThat(del.exit()).as(del.out()).isZero();
+      try (RespClient c = nodes.get(1).client()) {
+        ClusterClientsTest.await(
+            "node forgotten", () -> c.call("CLUSTER", "INFO").contains("cluster_known_nodes:3"));
+      }
+      awaitChecked(p0);
     } finally {
       for (TestServer n : nodes) {
         n.close();
       }
+    }
+  }
+
+  private static String myId(TestServer n) {
+    try (RespClient c = n.client()) {
+      return c.call("CLUSTER", "MYID").split("\r\n")[1];
+    }
+  }
+
+  private Run reshard(int port, String from, String to, int slots) throws Exception {
+    return redisCli(
+        "--cluster",
+        "reshard",
+        addr(port),
+        "--cluster-from",
+        from,
+        "--cluster-to",
+        to,
+        "--cluster-slots",
+        Integer.toString(slots),
+        "--cluster-yes");
+  }
+
+  /** Waits until --cluster check finds every node agreeing (gossip may lag a reshard). */
+  private void awaitChecked(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      Run check = redisCli("--cluster", "check", addr(port));
+      if (check.exit() == 0
+          && check.out().contains("[OK] All nodes agree about slots configuration.")
+          && check.out().contains("[OK] All 16384 slots covered.")
+          && !check.out().contains("[ERR]")
+          && !check.out().contains("[WARNING]")) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("cluster check never passed:\n" + check.out());
+      }
+      Thread.sleep(200);
     }
   }
 
