@@ -128,6 +128,8 @@ class RedisCliClusterTest {
       assertThat(set.out()).isEqualTo("OK\n");
       Run get = redisCli("-c", "-p", Integer.toString(p0), "get", "foo");
       assertThat(get.out()).isEqualTo("bar\n");
+      Run resp3 = redisCli("-3", "-c", "-p", Integer.toString(p0), "get", "foo");
+      assertThat(resp3.out()).isEqualTo("bar\n");
       Run plain = redisCli("-p", Integer.toString(p0), "get", "foo");
       assertThat(plain.out()).startsWith("MOVED 12182 127.0.0.1:" + nodes.get(2).port());
       try (RespClient c = nodes.get(2).client()) {
@@ -212,6 +214,16 @@ class RedisCliClusterTest {
         throw new AssertionError("cluster check never passed:\n" + check.out());
       }
       Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void standaloneServerIsRefused() throws Exception {
+    try (TestServer s = TestServer.start()) {
+      Run check = redisCli("--cluster", "check", addr(s.port()));
+      assertThat(check.exit()).isNotZero();
+      assertThat(check.out())
+          .contains("[ERR] Node 127.0.0.1:" + s.port() + " is not configured as a cluster node.");
     }
   }
 
