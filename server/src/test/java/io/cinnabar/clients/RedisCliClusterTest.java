@@ -1,0 +1,300 @@
+package io.cinnabar.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Redis's own cluster tooling against Cinnabar: {@code redis-cli --cluster create} builds a cluster
+ * out of bare nodes (ADDSLOTS, SET-CONFIG-EPOCH, MEET, then it polls CLUSTER NODES until every node
+ * agrees), {@code --cluster check} finds it consistent and {@code redis-cli -c} follows MOVED. Also
+ * a mixed cluster of two Cinnabar nodes and one real redis-server. Skipped without redis-cli.
+ */
+class RedisCliClusterTest {
+  @TempDir Path dir;
+
+  /** Host:port strings of the nodes, in creation order, for redis-cli arguments. */
+  private static String addr(int port) {
+    return "127.0.0.1:" + port;
+  }
+
+  @BeforeEach
+  void needRedisCli() {
+    Assumptions.assumeTrue(onPath("redis-cli"), "redis-cli is not on PATH");
+  }
+
+  static boolean onPath(String exe) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String d : path.split(File.pathSeparator)) {
+      File f = new File(d, exe);
+      if (f.isFile() && f.canExecute()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  record Run(int exit, String out) {}
+
+  /** Runs redis-cli with the given arguments, stdin closed, killed (by its own PID) after 60s. */
+  Run redisCli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("redis-cli");
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "redis-cli", ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "redis-cli " + args[0] + " timed out: " + Files.readString(out, StandardCharsets.UTF_8));
+    }
+    // redis-cli colours its --cluster output; strip the escapes.
+    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
+    return new Run(p.exitValue(), text);
+  }
+
+  private TestServer node(String name) throws IOException {
+    Path d = dir.resolve(name);
+    Files.createDirectories(d);
+    return TestServer.start("cluster-enabled", "yes", "dir", d.toString());
+  }
+
+  static void awaitOk(String what, Supplier<RespClient> client) throws InterruptedException {
+    try (RespClient c = client.get()) {
+      ClusterClientsTest.await(what + " cluster_state:ok", () -> ClusterClientsTest.clusterOk(c));
+    }
+  }
+
+  @Test
+  void createCheckAndRedirect() throws Exception {
+    List<TestServer> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        nodes.add(node("n" + i));
+      }
+      int p0 = nodes.get(0).port();
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(p0),
+              addr(nodes.get(1).port()),
+              addr(nodes.get(2).port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
+      for (TestServer n : nodes) {
+        awaitOk("node " + n.port(), n::client);
+      }
+
+      Run check = redisCli("--cluster", "check", addr(p0));
+      assertThat(check.exit()).as(check.out()).isZero();
+      assertThat(check.out())
+          .contains("[OK] All nodes agree about slots configuration.")
+          .contains("[OK] All 16384 slots covered.")
+          .doesNotContain("[ERR]")
+          .doesNotContain("[WARNING]");
+
+      // "foo" is slot 12182, on the third node: -c follows the MOVED from the first.
+      Run set = redisCli("-c", "-p", Integer.toString(p0), "set", "foo", "bar");
+      assertThat(set.out()).isEqualTo("OK\n");
+      Run get = redisCli("-c", "-p", Integer.toString(p0), "get", "foo");
+      assertThat(get.out()).isEqualTo("bar\n");
+      Run resp3 = redisCli("-3", "-c", "-p", Integer.toString(p0), "get", "foo");
+      assertThat(resp3.out()).isEqualTo("bar\n");
+      Run plain = redisCli("-p", Integer.toString(p0), "get", "foo");
+      assertThat(plain.out()).startsWith("MOVED 12182 127.0.0.1:" + nodes.get(2).port());
+      try (RespClient c = nodes.get(2).client()) {
+        assertThat(c.call("GET", "foo")).isEqualTo("$3\r\nbar\r\n");
+      }
+
+      Run info = redisCli("--cluster", "info", addr(p0));
+      assertThat(info.out()).contains("1 keys in 3 masters.");
+
+      // Grow and shrink: add an empty primary, move 100 (keyless) slots to it, then back, remove
+      // it.
+      nodes.add(node("n3"));
+      TestServer extra = nodes.get(3);
+      Run add = redisCli("--cluster", "add-node", addr(extra.port()), addr(p0));
+      assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
+      awaitOk("added node", extra::client);
+      String id0 = myId(nodes.get(0));
+      String id3 = myId(extra);
+      for (TestServer n : nodes) {
+        try (RespClient c = n.client()) {
+          ClusterClientsTest.await(
+              "4 known nodes", () -> c.call("CLUSTER", "INFO").contains("cluster_known_nodes:4"));
+        }
+      }
+      Run to = reshard(p0, id0, id3, 100);
+      assertThat(to.exit()).as(to.out()).isZero();
+      try (RespClient c = extra.client()) {
+        ClusterClientsTest.await("moved slots", () -> c.call("CLUSTER", "NODES").contains(" 0-99"));
+        assertThat(c.call("CLUSTER", "COUNTKEYSINSLOT", "0")).isEqualTo(":0\r\n");
+      }
+      awaitChecked(p0);
+      Run back = reshard(p0, id3, id0, 100);
+      assertThat(back.exit()).as(back.out()).isZero();
+      awaitChecked(p0);
+      Run del = redisCli("--cluster", "del-node", addr(p0), id3);
+      assertThat(del.exit()).as(del.out()).isZero();
+      try (RespClient c = nodes.get(1).client()) {
+        ClusterClientsTest.await(
+            "node forgotten", () -> c.call("CLUSTER", "INFO").contains("cluster_known_nodes:3"));
+      }
+      awaitChecked(p0);
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+    }
+  }
+
+  private static String myId(TestServer n) {
+    try (RespClient c = n.client()) {
+      return c.call("CLUSTER", "MYID").split("\r\n")[1];
+    }
+  }
+
+  private Run reshard(int port, String from, String to, int slots) throws Exception {
+    return redisCli(
+        "--cluster",
+        "reshard",
+        addr(port),
+        "--cluster-from",
+        from,
+        "--cluster-to",
+        to,
+        "--cluster-slots",
+        Integer.toString(slots),
+        "--cluster-yes");
+  }
+
+  /** Waits until --cluster check finds every node agreeing (gossip may lag a reshard). */
+  private void awaitChecked(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      Run check = redisCli("--cluster", "check", addr(port));
+      if (check.exit() == 0
+          && check.out().contains("[OK] All nodes agree about slots configuration.")
+          && check.out().contains("[OK] All 16384 slots covered.")
+          && !check.out().contains("[ERR]")
+          && !check.out().contains("[WARNING]")) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("cluster check never passed:\n" + check.out());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void standaloneServerIsRefused() throws Exception {
+    try (TestServer s = TestServer.start()) {
+      Run check = redisCli("--cluster", "check", addr(s.port()));
+      assertThat(check.exit()).isNotZero();
+      assertThat(check.out())
+          .contains("[ERR] Node 127.0.0.1:" + s.port() + " is not configured as a cluster node.");
+    }
+  }
+
+  @Test
+  void mixedClusterWithRealRedis() throws Exception {
+    Assumptions.assumeTrue(RealRedis.available(), "redis-server is not on PATH");
+    List<TestServer> nodes = new ArrayList<>();
+    RealRedis redis = null;
+    try {
+      nodes.add(node("a"));
+      nodes.add(node("b"));
+      redis =
+          RealRedis.start(
+              "--cluster-enabled",
+              "yes",
+              "--cluster-port",
+              Integer.toString(TestServer.freePort()),
+              "--cluster-node-timeout",
+              "5000");
+      RealRedis r = redis;
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(nodes.get(0).port()),
+              addr(nodes.get(1).port()),
+              addr(redis.port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
+      for (TestServer n : nodes) {
+        awaitOk("node " + n.port(), n::client);
+      }
+      awaitOk("redis-server", r::client);
+
+      for (int port : List.of(nodes.get(0).port(), nodes.get(1).port(), redis.port())) {
+        Run check = redisCli("--cluster", "check", addr(port));
+        assertThat(check.exit()).as(check.out()).isZero();
+        assertThat(check.out())
+            .contains("[OK] All nodes agree about slots configuration.")
+            .contains("[OK] All 16384 slots covered.")
+            .doesNotContain("[ERR]");
+      }
+
+      try (JedisCluster jc =
+          new JedisCluster(
+              Set.of(new HostAndPort("127.0.0.1", nodes.get(0).port())),
+              DefaultJedisClientConfig.builder()
+                  .socketTimeoutMillis((int) Duration.ofSeconds(10).toMillis())
+                  .build())) {
+        assertThat(jc.getClusterNodes()).hasSize(3);
+        for (int i = 0; i < 600; i++) {
+          assertThat(jc.set("mixed:" + i, "v" + i)).isEqualTo("OK");
+        }
+        for (int i = 0; i < 600; i++) {
+          assertThat(jc.get("mixed:" + i)).isEqualTo("v" + i);
+        }
+      }
+      for (Supplier<RespClient> s :
+          List.<Supplier<RespClient>>of(nodes.get(0)::client, nodes.get(1)::client, r::client)) {
+        try (RespClient c = s.get()) {
+          assertThat(c.call("DBSIZE")).isNotEqualTo(":0\r\n");
+        }
+      }
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+}
