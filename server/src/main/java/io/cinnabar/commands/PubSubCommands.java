@@ -212,7 +212,7 @@ public final class PubSubCommands {
 
   static void numsub(Client c, boolean shard) {
     Request r = c.req;
-    c.reply.map(r.argc - 2);
+    c.reply.array((r.argc - 2) * 2L); // a flat array in RESP3 too, as Redis 7.0
     for (int i = 2; i < r.argc; i++) {
       byte[] ch = r.copy(i);
       c.reply.bulk(ch);
