@@ -79,8 +79,8 @@ public final class Dispatcher {
       return;
     }
     if (c.reply.protocol() == 2
-        && !PUBSUB_CONTEXT.contains(cmd.fullName)
-        && io.cinnabar.server.PubSub.subscribed(c)) {
+        && io.cinnabar.server.PubSub.subscribed(c)
+        && !PUBSUB_CONTEXT.contains(cmd.fullName)) {
       cmd.stats.rejectedCalls++;
       c.reply.error(
           "ERR Can't execute '"

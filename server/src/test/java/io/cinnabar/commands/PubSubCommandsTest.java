@@ -218,8 +218,10 @@ class PubSubCommandsTest {
 
   @Test
   void helpAndIntrospection() {
-    try (RespClient c = server.client();
-        RespClient s = server.client()) {
+    // Its own server: the counts must not see other tests' connections being cleaned up.
+    try (TestServer own = TestServer.start();
+        RespClient c = own.client();
+        RespClient s = own.client()) {
       assertThat(c.call("PUBSUB", "HELP"))
           .startsWith("*14\r\n+PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
           .endsWith("+HELP\r\n+    Prints this help.\r\n");
@@ -240,6 +242,12 @@ class PubSubCommandsTest {
           .contains("pubsubshard_channels:1\r\n");
       assertThat(c.call("PUBSUB", "CHANNELS")).isEqualTo("*1\r\n" + bulk("i:chan"));
       assertThat(c.call("PUBSUB", "CHANNELS", "x*")).isEqualTo("*0\r\n");
+      assertThat(c.call("CLIENT", "LIST", "TYPE", "pubsub"))
+          .contains("flags=P")
+          .doesNotContain("flags=N");
+      assertThat(c.call("CLIENT", "LIST", "TYPE", "normal")).doesNotContain("flags=P");
+      assertThat(c.call("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(":1\r\n");
+      assertThat(s.isClosedByServer(10_000)).isTrue();
     }
   }
 
