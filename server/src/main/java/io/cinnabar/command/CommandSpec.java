@@ -146,9 +146,17 @@ public final class CommandSpec {
 
   /** Argument indexes of the keys in {@code req}; false if the arguments don't fit the specs. */
   public boolean keys(io.cinnabar.protocol.Request req, KeyPositions out) {
+    return keys(req, out, false);
+  }
+
+  /**
+   * As {@link #keys(io.cinnabar.protocol.Request, KeyPositions)}; with {@code notKeys} also the
+   * arguments of not_key specs (shard channels, which route like keys in cluster mode).
+   */
+  public boolean keys(io.cinnabar.protocol.Request req, KeyPositions out, boolean notKeys) {
     out.clear();
     for (KeySpec k : keySpecs) {
-      if (k.has(KeySpec.Flag.NOT_KEY)) {
+      if (!notKeys && k.has(KeySpec.Flag.NOT_KEY)) {
         continue;
       }
       if (!k.findKeys(req, out)) {

@@ -22,6 +22,19 @@ public final class Dispatcher {
   private static final byte[] NOAUTH =
       "NOAUTH Authentication required.".getBytes(StandardCharsets.US_ASCII);
 
+  /** The commands a RESP2 client may run while subscribed. */
+  private static final java.util.Set<String> PUBSUB_CONTEXT =
+      java.util.Set.of(
+          "ping",
+          "subscribe",
+          "ssubscribe",
+          "unsubscribe",
+          "sunsubscribe",
+          "psubscribe",
+          "punsubscribe",
+          "quit",
+          "reset");
+
   private final ServerContext server;
   private final CommandTable table;
   private final SlotRouter router = new SlotRouter();
@@ -63,6 +76,17 @@ public final class Dispatcher {
     }
     if (server.clusterEnabled() && !router.route(c, cmd, server.topology(), server.config)) {
       cmd.stats.rejectedCalls++;
+      return;
+    }
+    if (c.reply.protocol() == 2
+        && io.cinnabar.server.PubSub.subscribed(c)
+        && !PUBSUB_CONTEXT.contains(cmd.fullName)) {
+      cmd.stats.rejectedCalls++;
+      c.reply.error(
+          "ERR Can't execute '"
+              + cmd.fullName
+              + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
+              + " this context");
       return;
     }
     server.updateClock();

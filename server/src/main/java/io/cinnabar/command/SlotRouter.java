@@ -34,7 +34,8 @@ public final class SlotRouter {
       return true;
     }
     Request r = c.req;
-    if (!cmd.keys(r, keys) || keys.size() == 0) {
+    // Shard channels (the only not_key specs in Redis 7.0) route like keys.
+    if (!cmd.keys(r, keys, true) || keys.size() == 0) {
       return true; // no keys (or arguments the command will reject itself): answered here
     }
     int first = keys.get(0);
@@ -53,7 +54,12 @@ public final class SlotRouter {
     }
     boolean write = cmd.has(CommandFlag.WRITE);
     if (!topology.ok()) {
-      if (!config.getBool("cluster-allow-reads-when-down")) {
+      if (cmd.has(CommandFlag.PUBSUB) && !cmd.keySpecs.isEmpty()) {
+        if (!config.getBool("cluster-allow-pubsubshard-when-down")) {
+          c.reply.errorBytes(DOWN);
+          return false;
+        }
+      } else if (!config.getBool("cluster-allow-reads-when-down")) {
         c.reply.errorBytes(DOWN);
         return false;
       }

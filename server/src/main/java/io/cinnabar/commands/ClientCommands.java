@@ -226,8 +226,10 @@ public final class ClientCommands {
         c.reply.error("ERR Unknown client type '" + r.string(3) + "'");
         return;
       }
-      if (type.equals("normal")) {
-        out.addAll(c.server.clients.values());
+      for (Client o : c.server.clients.values()) {
+        if (type.equals(ClientKill.typeOf(o))) {
+          out.add(o);
+        }
       }
     } else if (r.argc > 3 && r.is(2, ID)) {
       for (int i = 3; i < r.argc; i++) {

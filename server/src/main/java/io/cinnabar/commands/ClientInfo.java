@@ -37,7 +37,10 @@ final class ClientInfo {
     sb.append(" idle=").append((now - o.lastInteraction) / 1000);
     sb.append(" flags=").append(flags(o));
     sb.append(" db=").append(o.db.id());
-    sb.append(" sub=0 psub=0 ssub=0 multi=-1");
+    sb.append(" sub=").append(io.cinnabar.server.PubSub.channelCount(o));
+    sb.append(" psub=").append(io.cinnabar.server.PubSub.patternCount(o));
+    sb.append(" ssub=").append(io.cinnabar.server.PubSub.shardCount(o));
+    sb.append(" multi=-1");
     sb.append(" qbuf=").append(qbuf);
     sb.append(" qbuf-free=").append(qbufFree);
     sb.append(" argv-mem=").append(argvMem);
@@ -75,6 +78,9 @@ final class ClientInfo {
     }
     if (o.noEvict) {
       f.append('e');
+    }
+    if (io.cinnabar.server.PubSub.subscribed(o)) {
+      f.append('P');
     }
     return f.length() == 0 ? "N" : f.toString();
   }

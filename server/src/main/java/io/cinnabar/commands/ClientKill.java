@@ -11,6 +11,11 @@ import java.util.Locale;
 final class ClientKill {
   private ClientKill() {}
 
+  /** A client's type (getClientType): pubsub while subscribed, else normal (no replicas yet). */
+  static String typeOf(Client o) {
+    return io.cinnabar.server.PubSub.subscribed(o) ? "pubsub" : "normal";
+  }
+
   /** The canonical client type for a name Redis accepts (getClientTypeByName), or null. */
   static String typeName(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
@@ -87,7 +92,7 @@ final class ClientKill {
     for (Client o : c.server.clients.values()) {
       if ((addr != null && !addr.equals(o.address()))
           || (laddr != null && !laddr.equals(o.localAddress()))
-          || (type != null && !type.equals("normal"))
+          || (type != null && !type.equals(typeOf(o)))
           || (id != 0 && o.id != id)
           || (user != null && !user.equals(o.user))
           || (o == c && skipme)) {

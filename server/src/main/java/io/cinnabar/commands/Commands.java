@@ -18,5 +18,6 @@ public final class Commands {
     ListCommands.register(t);
     HashCommands.register(t);
     ClusterCommands.register(t);
+    PubSubCommands.register(t);
   }
 }

@@ -77,7 +77,15 @@ public final class ConnectionCommands {
       c.reply.error("ERR wrong number of arguments for 'ping' command");
       return;
     }
-    if (r.argc == 1) {
+    if (c.reply.protocol() == 2 && io.cinnabar.server.PubSub.subscribed(c)) {
+      c.reply.array(2); // subscribed RESP2 clients get a multibulk reply
+      c.reply.bulk("pong");
+      if (r.argc == 1) {
+        c.reply.bulk("");
+      } else {
+        c.reply.bulk(r.bufs[1], r.offs[1], r.lens[1]);
+      }
+    } else if (r.argc == 1) {
       c.reply.raw(Reply.PONG);
     } else {
       c.reply.bulk(r.bufs[1], r.offs[1], r.lens[1]);

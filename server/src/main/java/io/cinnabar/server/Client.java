@@ -53,6 +53,9 @@ public final class Client {
   /** READONLY: in cluster mode, may read the slots of the primary this replica follows. */
   public boolean clusterReadOnly;
 
+  /** Pub/sub subscriptions (null until the first SUBSCRIBE). */
+  PubSub.Subs pubsub;
+
   private boolean closeAfterReply;
   private boolean closed;
   private boolean blocked;
@@ -277,6 +280,7 @@ public final class Client {
    * flag, and authenticated only if the default user needs no password.
    */
   public void resetState() {
+    server.pubsub.clear(this);
     select(0);
     reply.setProtocol(2);
     replyMode = io.cinnabar.command.Dispatcher.REPLY_ON;

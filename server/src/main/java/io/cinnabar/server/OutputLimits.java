@@ -5,6 +5,7 @@ final class OutputLimits {
   record Limit(long hard, long soft, long softSeconds) {}
 
   private volatile Limit normal;
+  private volatile Limit pubsub;
 
   /** Parses the limits now and again whenever the configuration changes. */
   OutputLimits(io.cinnabar.config.Config config) {
@@ -14,11 +15,12 @@ final class OutputLimits {
 
   private void reload(io.cinnabar.config.Config config) {
     normal = parse(config.get("client-output-buffer-limit"), "normal");
+    pubsub = parse(config.get("client-output-buffer-limit"), "pubsub");
   }
 
-  /** The limit for an ordinary client (replica and pubsub classes come with their features). */
+  /** The limit of the client's class: pubsub while subscribed, else normal (no replicas yet). */
   Limit forClient(Client c) {
-    return normal;
+    return PubSub.subscribed(c) ? pubsub : normal;
   }
 
   static Limit parse(String text, String cls) {

@@ -37,6 +37,9 @@ public final class ServerContext {
 
   final OutputLimits outputLimits;
 
+  /** Pub/sub channels, patterns and shard channels. */
+  public final PubSub pubsub = new PubSub();
+
   private final EventLoop loop;
   private ScheduledFuture<?> cronTask;
   private long nextClientId = 1;
@@ -87,6 +90,8 @@ public final class ServerContext {
               cluster.execute(cluster::publish);
             }
           });
+      // PUBLISH from another node: delivered here on the keyspace thread.
+      cluster.onPublish((ch, msg) -> loop.execute(() -> pubsub.publish(null, ch, msg)));
     } else {
       cluster = null;
     }

@@ -120,6 +120,10 @@ final class BusProcessor {
       update(bus, sender, (MessageData.Update) m.data);
       return;
     }
+    if (m.type == ClusterMessage.PUBLISH && sender != null) {
+      bus.delivered((MessageData.Publish) m.data);
+      return;
+    }
     if (!m.isPingType()) {
       return; // FAIL, PUBLISH, failover and module messages come with later work
     }

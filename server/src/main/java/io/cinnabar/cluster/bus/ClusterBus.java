@@ -218,6 +218,38 @@ public final class ClusterBus implements AutoCloseable {
     }
   }
 
+  private volatile java.util.function.BiConsumer<byte[], byte[]> publishHandler = (c, m) -> {};
+
+  /** Receives PUBLISH messages from other nodes (called on the bus thread). */
+  public void onPublish(java.util.function.BiConsumer<byte[], byte[]> handler) {
+    publishHandler = handler;
+  }
+
+  void delivered(MessageData.Publish p) {
+    publishHandler.accept(p.channel(), p.message());
+  }
+
+  /**
+   * Sends a PUBLISH to every node we have a link to (Redis's clusterPropagatePublish): their
+   * subscribers receive it too. Called from the keyspace thread.
+   */
+  public void broadcastPublish(byte[] channel, byte[] message) {
+    execute(
+        () -> {
+          for (ClusterNode n : table.nodes()) {
+            if (n == table.myself || n.is(ClusterNode.FLAG_HANDSHAKE)) {
+              continue;
+            }
+            BusLink l = outbound.get(n);
+            if (l != null && l.connected()) {
+              ClusterMessage m = BusProcessor.header(this, ClusterMessage.PUBLISH);
+              m.data = new MessageData.Publish(channel, message);
+              l.send(m);
+            }
+          }
+        });
+  }
+
   /** The table; only for code running on the bus thread (inside {@link #call}). */
   public NodeTable table() {
     return table;
