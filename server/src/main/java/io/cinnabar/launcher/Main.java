@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "cinnabar 0.1.0",
     description = "A Redis Cluster-compatible in-memory data store.",
-    subcommands = {ServerCommand.class})
+    subcommands = {ServerCommand.class, ClusterCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {
@@ -26,7 +26,7 @@ public final class Main implements Runnable {
     cli.setUnmatchedOptionsArePositionalParams(true);
     cli.setExpandAtFiles(false);
     int code = cli.execute(args);
-    boolean server = args.length > 0 && args[0].equals("server");
+    boolean server = args.length > 0 && (args[0].equals("server") || args[0].equals("cluster"));
     if (code != 0 || server) {
       // The server's event loop threads must not keep the JVM alive after shutdown.
       System.exit(code);
