@@ -20,8 +20,6 @@ final class HashRandomScan {
   private HashRandomScan() {}
 
   private static final byte[] WITHVALUES = Bytes.ascii("withvalues");
-  private static final byte[] COUNT = Bytes.ascii("count");
-  private static final byte[] MATCH = Bytes.ascii("match");
   private static final byte[] RANGE =
       Bytes.ascii(
           "ERR value is out of range, value must between -9223372036854775807 and"
@@ -158,28 +156,12 @@ final class HashRandomScan {
     if (h == null) {
       return;
     }
-    long count = 10;
-    int patIdx = -1;
-    for (int i = 3; i < r.argc; ) {
-      int remaining = r.argc - i;
-      if (r.is(i, COUNT) && remaining >= 2) {
-        if (!Args.longOrReply(c, i + 1)) {
-          return;
-        }
-        count = Args.toLong(r, i + 1);
-        if (count < 1) {
-          c.reply.errorBytes(Errors.SYNTAX);
-          return;
-        }
-        i += 2;
-      } else if (r.is(i, MATCH) && remaining >= 2) {
-        patIdx = i + 1;
-        i += 2;
-      } else {
-        c.reply.errorBytes(Errors.SYNTAX);
-        return;
-      }
+    ScanOptions o = ScanOptions.parseOrReply(c, 3, false);
+    if (o == null) {
+      return;
     }
+    long count = o.count();
+    int patIdx = o.matchArg();
     boolean usePattern =
         patIdx > 0 && !(r.lens[patIdx] == 1 && r.bufs[patIdx][r.offs[patIdx]] == '*');
     List<byte[]> items = new ArrayList<>();

@@ -46,9 +46,6 @@ public final class ScanCommands {
   }
 
   private static final byte[] INVALID_CURSOR = Bytes.ascii("ERR invalid cursor");
-  private static final byte[] COUNT = Bytes.ascii("count");
-  private static final byte[] MATCH = Bytes.ascii("match");
-  private static final byte[] TYPE = Bytes.ascii("type");
 
   /** True for a lone "*", which KEYS and SCAN treat as match-all without matching. */
   private static boolean isMatchAll(byte[] b, int off, int len) {
@@ -139,32 +136,13 @@ public final class ScanCommands {
       return;
     }
     Request r = c.req;
-    long count = 10;
-    int patIdx = -1;
-    int typeIdx = -1;
-    for (int i = 2; i < r.argc; ) {
-      int remaining = r.argc - i;
-      if (r.is(i, COUNT) && remaining >= 2) {
-        if (!Args.longOrReply(c, i + 1)) {
-          return;
-        }
-        count = Args.toLong(r, i + 1);
-        if (count < 1) {
-          c.reply.errorBytes(Errors.SYNTAX);
-          return;
-        }
-        i += 2;
-      } else if (r.is(i, MATCH) && remaining >= 2) {
-        patIdx = i + 1;
-        i += 2;
-      } else if (r.is(i, TYPE) && remaining >= 2) {
-        typeIdx = i + 1;
-        i += 2;
-      } else {
-        c.reply.errorBytes(Errors.SYNTAX);
-        return;
-      }
+    ScanOptions o = ScanOptions.parseOrReply(c, 2, true);
+    if (o == null) {
+      return;
     }
+    long count = o.count();
+    int patIdx = o.matchArg();
+    int typeIdx = o.typeArg();
     Database db = c.db;
     List<byte[]> keys = new ArrayList<>();
     long cursor = cursorOut[0];
