@@ -191,11 +191,11 @@ public final class HashCommands {
   }
 
   static long maxEntries(Client c) {
-    return c.server.config.getLong("hash-max-listpack-entries");
+    return c.server.config.hashMaxListpackEntries;
   }
 
   static long maxValue(Client c) {
-    return c.server.config.getLong("hash-max-listpack-value");
+    return c.server.config.hashMaxListpackValue;
   }
 
   /**

@@ -116,7 +116,7 @@ public final class ListCommands {
 
   /** The fill (list-max-listpack-size) new lists get. */
   static int fill(Client c) {
-    long v = c.server.config.getLong("list-max-listpack-size");
+    long v = c.server.config.listMaxListpackSize;
     return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
   }
 

@@ -57,6 +57,9 @@ public final class Config {
   public volatile String requirepass;
   public volatile long maxmemory;
   public volatile int notifyKeyspaceEvents;
+  public volatile long hashMaxListpackEntries;
+  public volatile long hashMaxListpackValue;
+  public volatile long listMaxListpackSize;
 
   public Config() {
     directives = Directives.all();
@@ -279,5 +282,8 @@ public final class Config {
     requirepass = get("requirepass");
     maxmemory = getLong("maxmemory");
     notifyKeyspaceEvents = KeyspaceEvents.parse(get("notify-keyspace-events"));
+    hashMaxListpackEntries = getLong("hash-max-listpack-entries");
+    hashMaxListpackValue = getLong("hash-max-listpack-value");
+    listMaxListpackSize = getLong("list-max-listpack-size");
   }
 }
