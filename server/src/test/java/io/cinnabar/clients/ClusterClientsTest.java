@@ -116,13 +116,7 @@ class ClusterClientsTest {
   }
 
   static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (!cond.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    io.cinnabar.testkit.Await.until(what, 20_000, cond);
   }
 
   static int owner(int slot) {

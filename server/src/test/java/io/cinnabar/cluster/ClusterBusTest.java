@@ -28,13 +28,7 @@ class ClusterBusTest {
   }
 
   static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!cond.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    io.cinnabar.testkit.Await.until(what, 15_000, cond);
   }
 
   static String cport(TestServer s) {

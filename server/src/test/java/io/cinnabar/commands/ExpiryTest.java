@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.server.ServerContext;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,17 +31,10 @@ class ExpiryTest {
     return onLoop(s, () -> ctx(s).keyspace.stats().expiredKeys);
   }
 
-  private static void await(BooleanSupplier cond, long timeoutMillis) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-    while (!cond.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
   /** Waits until the wall clock is past {@code unixMillis}. */
   private static void waitPast(long unixMillis) throws InterruptedException {
-    await(() -> System.currentTimeMillis() > unixMillis + 1, 5_000);
+    io.cinnabar.testkit.Await.until(
+        "the clock to pass the expiry", 5_000, () -> System.currentTimeMillis() > unixMillis + 1);
   }
 
   @Test
@@ -63,7 +55,8 @@ class ExpiryTest {
       c.call("SET", "persistent", "v");
       long before = expiredKeys(s);
       // no command touches the keys: only the active cycle can remove them
-      await(() -> dbsize(s) == 1, 10_000);
+      io.cinnabar.testkit.Await.until(
+          "the active cycle to expire 10,000 keys", 10_000, () -> dbsize(s) == 1);
       assertThat(expiredKeys(s) - before).isEqualTo(n);
       assertThat(onLoop(s, () -> ctx(s).keyspace.db(0).expiresCount())).isZero();
       assertThat(c.call("GET", "persistent")).isEqualTo("$1\r\nv\r\n");

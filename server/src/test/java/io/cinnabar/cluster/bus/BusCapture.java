@@ -153,13 +153,7 @@ public final class BusCapture {
   }
 
   static void await(BooleanSupplier cond, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT * 1_000_000;
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+    io.cinnabar.testkit.Await.until(what, TIMEOUT, cond);
   }
 
   static FakeNode.Received required(FakeNode.Received r, String what) {
