@@ -102,6 +102,39 @@ public final class ServerContext {
     }
   }
 
+  /**
+   * A write command changed {@code key} (Redis's signalModifiedKey): WATCHed transactions on it
+   * fail. Every write calls this for each key it modifies, deletes or creates.
+   */
+  public void signalModifiedKey(io.cinnabar.keyspace.Database db, byte[] key) {
+    // The WATCH registry arrives with MULTI/EXEC; until then nothing is watched.
+  }
+
+  /**
+   * Raises a keyspace notification (Redis's notifyKeyspaceEvent): published on {@code
+   * __keyspace@<db>__:<key>} and {@code __keyevent@<db>__:<event>} when notify-keyspace-events
+   * enables the class ({@code type}, a {@link io.cinnabar.config.KeyspaceEvents} bit). Costs one
+   * field test when notifications are off.
+   */
+  public void notifyKeyspaceEvent(int type, String event, byte[] key, int dbId) {
+    int flags = config.notifyKeyspaceEvents;
+    if ((flags & type) == 0) {
+      return;
+    }
+    byte[] eventBytes = event.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if ((flags & io.cinnabar.config.KeyspaceEvents.KEYSPACE) != 0) {
+      byte[] prefix =
+          ("__keyspace@" + dbId + "__:").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      pubsub.publish(null, io.cinnabar.util.Bytes.concat(prefix, key), eventBytes);
+    }
+    if ((flags & io.cinnabar.config.KeyspaceEvents.KEYEVENT) != 0) {
+      byte[] channel =
+          ("__keyevent@" + dbId + "__:" + event)
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      pubsub.publish(null, channel, key);
+    }
+  }
+
   /** True when this node runs in cluster mode (cluster-enabled yes). */
   public boolean clusterEnabled() {
     return cluster != null;

@@ -105,6 +105,13 @@ public final class Bytes {
     return java.util.Arrays.copyOfRange(b, off, off + len);
   }
 
+  /** {@code a} followed by {@code b}, in a new array. */
+  public static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
   public static int compare(byte[] a, byte[] b) {
     return java.util.Arrays.compareUnsigned(a, b);
   }
