@@ -98,6 +98,10 @@ echo "warming up cinnabar ..." >&2
 warm=$((n / 4 > 200000 ? 200000 : (n / 4 < 50000 ? 50000 : n / 4)))
 redis-benchmark -p "$cport" -t ping_mbulk,set,get,incr,mset -n "$warm" -c "$clients" -P 16 -q >/dev/null 2>&1 || true
 redis-benchmark -p "$cport" -t ping_mbulk,set,get,incr,mset -n "$warm" -c "$clients" -P 1 -q >/dev/null 2>&1 || true
+for t in lpush lpop sadd hset spop zadd zpopmin lrange_100; do
+  redis-benchmark -p "$cport" -t "$t" -n "$warm" -c "$clients" -P 16 -q >/dev/null 2>&1 || true
+done
+redis-cli -p "$cport" flushall >/dev/null
 
 # bench <label> <port> <pipeline> <extra args...>: prints "TEST,rps,avg,min,p50,p95,p99,max" lines.
 bench() {
@@ -128,6 +132,10 @@ done
 for t in set get; do
   run_case "$t" 1 1024
 done
+# The data-type commands of issue 4, pipelined (lrange_* also run the LPUSH that fills the list).
+for t in lpush lpop sadd hset spop zadd zpopmin lrange_100 lrange_600; do
+  run_case "$t" 16 3
+done
 
 # Memory: load $keys small string keys (mem:N -> value:N, like DEBUG POPULATE) with a pipelined
 # loader and report the growth of used_memory and of the process RSS, per key.
@@ -141,33 +149,43 @@ heap_used_kb() { # JVM heap in use after a full GC (live data), in KB
   jcmd "$1" GC.heap_info 2>/dev/null | awk '/garbage-first heap|def new generation|PSYoungGen/ {
     for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v; exit } }'
 }
-loader="$work/load.resp"
-awk -v n="$keys" 'BEGIN {
-  for (i = 0; i < n; i++) {
-    k = "mem:" i; v = "value:" i
-    printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
-  }
-}' >"$loader"
+# mem_case <name> <count> <awk program printing RESP commands for i in [0, count)>: loads the
+# same commands into both servers and records used_memory, RSS and (Cinnabar) live heap growth.
 declare -A mem
-for who in redis cinnabar; do
-  port="$rport"; pid="$redis_pid"
-  [ "$who" = cinnabar ] && { port="$cport"; pid="$cinnabar_pid"; }
-  echo "  loading $keys keys into $who ..." >&2
-  [ "$who" = cinnabar ] && mem[heap0]="$(heap_used_kb "$pid")"
-  mem[$who.rss0]="$(rss_kb "$pid")"
-  mem[$who.used0]="$(used_memory "$port")"
-  redis-cli -p "$port" --pipe <"$loader" >"$work/pipe-$who.log" 2>&1 \
-    || { echo "loading into $who failed:" >&2; cat "$work/pipe-$who.log" >&2; }
-  [ "$who" = cinnabar ] && mem[heap1]="$(heap_used_kb "$pid")"
-  mem[$who.rss1]="$(rss_kb "$pid")"
-  mem[$who.used1]="$(used_memory "$port")"
-done
+mem_case() {
+  local name="$1" count="$2" prog="$3" who port pid loader="$work/load-$1.resp"
+  awk -v n="$count" "$resp BEGIN { $prog }" >"$loader"
+  for who in redis cinnabar; do
+    port="$rport"; pid="$redis_pid"
+    [ "$who" = cinnabar ] && { port="$cport"; pid="$cinnabar_pid"; }
+    echo "  memory: loading $name into $who ..." >&2
+    [ "$who" = cinnabar ] && mem[$name.heap0]="$(heap_used_kb "$pid")"
+    mem[$name.$who.rss0]="$(rss_kb "$pid")"
+    mem[$name.$who.used0]="$(used_memory "$port")"
+    redis-cli -p "$port" --pipe <"$loader" >"$work/pipe-$who.log" 2>&1 \
+      || { echo "loading $name into $who failed:" >&2; cat "$work/pipe-$who.log" >&2; }
+    [ "$who" = cinnabar ] && mem[$name.heap1]="$(heap_used_kb "$pid")"
+    mem[$name.$who.rss1]="$(rss_kb "$pid")"
+    mem[$name.$who.used1]="$(used_memory "$port")"
+  done
+  rm -f "$loader"
+}
+resp='function cmd(a, b, c, d,   s) { s = (d == "" ? 3 : 4); printf "*%d\r\n", s;
+  printf "$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(a), a, length(b), b, length(c), c;
+  if (d != "") printf "$%d\r\n%s\r\n", length(d), d }'
+mem_case strings "$keys" "for (i = 0; i < n; i++) cmd(\"SET\", \"mem:\" i, \"value:\" i, \"\")"
+mem_case hashfields "$keys" "for (i = 0; i < n; i++) cmd(\"HSET\", \"h:\" int(i / 1000), \"field:\" i, \"value:\" i)"
+mem_case zsetmembers "$keys" "for (i = 0; i < n; i++) cmd(\"ZADD\", \"zbig\", i, \"member:\" i)"
 per_key() { # before after unit-multiplier
   if [ -n "$1" ] && [ -n "$2" ]; then
     awk -v a="$1" -v b="$2" -v m="$3" -v k="$keys" 'BEGIN { printf "%.1f", (b - a) * m / k }'
   else
     echo "n/a"
   fi
+}
+mem_rows() { # name
+  echo "| $1 | Redis | $(per_key "${mem[$1.redis.used0]}" "${mem[$1.redis.used1]}" 1) | $(per_key "${mem[$1.redis.rss0]}" "${mem[$1.redis.rss1]}" 1024) | - |"
+  echo "| $1 | Cinnabar | $(per_key "${mem[$1.cinnabar.used0]}" "${mem[$1.cinnabar.used1]}" 1) | $(per_key "${mem[$1.cinnabar.rss0]}" "${mem[$1.cinnabar.rss1]}" 1024) | $(per_key "${mem[$1.heap0]:-}" "${mem[$1.heap1]:-}" 1024) |"
 }
 
 # The report.
@@ -221,14 +239,17 @@ report="$work/report.md"
   echo "n/a: no result from Cinnabar, i.e. the command is not implemented by this build"
   echo "(redis-benchmark stops at the first error reply)."
   echo
-  echo "## Memory per key"
+  echo "## Memory per element"
   echo
-  echo "$keys keys \`mem:N\` -> \`value:N\` loaded with \`redis-cli --pipe\` into each server."
+  echo "Each case loads $keys elements with \`redis-cli --pipe\` into each server: strings are keys"
+  echo "\`mem:N\` -> \`value:N\`; hashfields are \`HSET h:<N/1000> field:N value:N\` (1000 hashes of"
+  echo "1000 fields, hashtable encoding); zsetmembers are \`ZADD zbig N member:N\` (one sorted set)."
   echo
-  echo "| server | used_memory / key (bytes) | RSS growth / key (bytes) | live heap growth / key (bytes) |"
-  echo "|---|---:|---:|---:|"
-  echo "| Redis | $(per_key "${mem[redis.used0]}" "${mem[redis.used1]}" 1) | $(per_key "${mem[redis.rss0]}" "${mem[redis.rss1]}" 1024) | - |"
-  echo "| Cinnabar | $(per_key "${mem[cinnabar.used0]}" "${mem[cinnabar.used1]}" 1) | $(per_key "${mem[cinnabar.rss0]}" "${mem[cinnabar.rss1]}" 1024) | $(per_key "${mem[heap0]:-}" "${mem[heap1]:-}" 1024) |"
+  echo "| case | server | used_memory / element (bytes) | RSS growth / element (bytes) | live heap growth / element (bytes) |"
+  echo "|---|---|---:|---:|---:|"
+  mem_rows strings
+  mem_rows hashfields
+  mem_rows zsetmembers
   echo
   echo "used_memory is each server's own INFO figure (n/a if INFO memory is not implemented)."
   echo "Cinnabar's RSS growth depends on how far G1 grew the heap; the live heap growth is measured"
