@@ -32,6 +32,15 @@ public final class Reply {
   }
 
   private final byte[] scratch = new byte[24];
+
+  /**
+   * A bulk string this short is assembled (header, bytes, CRLF) in {@link #small} and copied to the
+   * buffer in one write: one bounds check and copy instead of four, which is most of the cost of a
+   * many-element reply such as LRANGE.
+   */
+  private static final int SMALL_BULK = 96;
+
+  private final byte[] small = new byte[SMALL_BULK + 32];
   private ByteBuf out;
   private int resp = 2;
   private boolean muted;
@@ -130,10 +139,12 @@ public final class Reply {
   }
 
   private void prefixed(char type, long v) {
-    out.writeByte(type);
-    int n = Numbers.writeLong(v, scratch, 0);
-    out.writeBytes(scratch, 0, n);
-    out.writeBytes(CRLF);
+    byte[] s = small;
+    s[0] = (byte) type;
+    int n = 1 + Numbers.writeLong(v, s, 1);
+    s[n] = '\r';
+    s[n + 1] = '\n';
+    out.writeBytes(s, 0, n + 2);
   }
 
   public void bulk(byte[] b) {
@@ -142,6 +153,19 @@ public final class Reply {
 
   public void bulk(byte[] b, int off, int len) {
     if (muted) {
+      return;
+    }
+    if (len <= SMALL_BULK) {
+      byte[] s = small;
+      s[0] = '$';
+      int n = 1 + Numbers.writeLong(len, s, 1);
+      s[n++] = '\r';
+      s[n++] = '\n';
+      System.arraycopy(b, off, s, n, len);
+      n += len;
+      s[n++] = '\r';
+      s[n++] = '\n';
+      out.writeBytes(s, 0, n);
       return;
     }
     prefixed('$', len);
