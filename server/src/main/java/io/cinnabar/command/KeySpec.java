@@ -49,6 +49,14 @@ public final class KeySpec {
   public final int stepOrFirstKey;
   public final int limitOrKeyStep;
 
+  /** Finds a command's keys itself, for "unknown" specs (Redis's getkeys_proc). */
+  public interface Finder {
+    boolean find(Request req, KeyPositions out);
+  }
+
+  private boolean unknown;
+  private Finder finder;
+
   private KeySpec(
       String notes,
       List<Flag> flags,
@@ -100,6 +108,21 @@ public final class KeySpec {
     return new KeySpec(null, parseFlags(flags), 0, keyword, startFrom, false, lastKey, step, limit);
   }
 
+  /**
+   * A spec whose begin_search and find_keys are "unknown" (COMMAND INFO shows empty specs); {@code
+   * finder} (may be null) supplies its keys for routing and COMMAND GETKEYS.
+   */
+  public static KeySpec unknown(String flags, String notes, Finder finder) {
+    KeySpec k = new KeySpec(notes, parseFlags(flags), 0, null, 0, false, 0, 0, 0);
+    k.unknown = true;
+    k.finder = finder;
+    return k;
+  }
+
+  public boolean isUnknown() {
+    return unknown;
+  }
+
   public KeySpec withNotes(String n) {
     return new KeySpec(
         n,
@@ -114,7 +137,7 @@ public final class KeySpec {
   }
 
   public boolean isIndexRange() {
-    return bsKeyword == null && !keynum;
+    return bsKeyword == null && !keynum && !unknown;
   }
 
   public boolean has(Flag f) {
@@ -126,6 +149,9 @@ public final class KeySpec {
    * false if the arguments do not fit the spec (e.g. a key count larger than the arguments).
    */
   public boolean findKeys(Request req, KeyPositions out) {
+    if (unknown) {
+      return finder == null || finder.find(req, out);
+    }
     int argc = req.argc;
     int first;
     if (bsKeyword == null) {

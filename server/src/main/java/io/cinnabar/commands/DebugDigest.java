@@ -67,6 +67,9 @@ final class DebugDigest {
             mix(d, java.util.Arrays.copyOfRange(vb, vo, vo + vl));
             xor(digest, d); // digest ^= SHA1(pair digest), as Redis's xorDigest
           });
+    } else if (e.value() instanceof io.cinnabar.type.set.SetValue s) {
+      // Each member is XORed in on its own (xorDigest), so the order does not matter.
+      s.forEach((b, o, l) -> xor(digest, java.util.Arrays.copyOfRange(b, o, o + l)));
     }
     if (e.expireAt() >= 0) {
       xor(digest, EXPIRE);
