@@ -60,7 +60,7 @@ final class SetAlgebra {
             .acl("set")
             .keys(range("RO access", 1, -1, 1, 0))
             .tips("nondeterministic_output_order")
-            .doc(name, "1.0.0", "set", "O(N)")
+            .doc(SetCommands.doc(name)[0], "1.0.0", "set", SetCommands.doc(name)[2])
             .handler(h));
   }
 
@@ -70,7 +70,7 @@ final class SetAlgebra {
             .flags("write denyoom")
             .acl("set")
             .keys(single(dstSpec, 1), range("RO access", 2, -1, 1, 0))
-            .doc(name, "1.0.0", "set", "O(N)")
+            .doc(SetCommands.doc(name)[0], "1.0.0", "set", SetCommands.doc(name)[2])
             .handler(h));
   }
 

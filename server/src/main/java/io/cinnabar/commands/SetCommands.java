@@ -61,12 +61,66 @@ public final class SetCommands {
             .flags(flags)
             .acl("set")
             .keys(single(spec, 1))
-            .doc(name, "1.0.0", "set", "O(1)")
+            .doc(doc(name)[0], doc(name)[1], "set", doc(name)[2])
             .handler(h);
     if (tips != null) {
       b.tips(tips);
     }
     t.add(b);
+  }
+
+  private static final String ALL_SETS =
+      "O(N) where N is the total number of elements in all given sets.";
+  private static final String INTER =
+      "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of"
+          + " sets.";
+
+  /** COMMAND DOCS summary, since and complexity of the commands declared by name here. */
+  static String[] doc(String name) {
+    return switch (name) {
+      case "sadd" ->
+          new String[] {
+            "Add one or more members to a set",
+            "1.0.0",
+            "O(1) for each element added, so O(N) to add N elements when the command is called with"
+                + " multiple arguments."
+          };
+      case "srem" ->
+          new String[] {
+            "Remove one or more members from a set",
+            "1.0.0",
+            "O(N) where N is the number of members to be removed."
+          };
+      case "smembers" ->
+          new String[] {
+            "Get all the members in a set", "1.0.0", "O(N) where N is the set cardinality."
+          };
+      case "sismember" ->
+          new String[] {"Determine if a given value is a member of a set", "1.0.0", "O(1)"};
+      case "smismember" ->
+          new String[] {
+            "Returns the membership associated with the given elements for a set",
+            "6.2.0",
+            "O(N) where N is the number of elements being checked for membership"
+          };
+      case "scard" -> new String[] {"Get the number of members in a set", "1.0.0", "O(1)"};
+      case "sinter" -> new String[] {"Intersect multiple sets", "1.0.0", INTER};
+      case "sunion" -> new String[] {"Add multiple sets", "1.0.0", ALL_SETS};
+      case "sdiff" -> new String[] {"Subtract multiple sets", "1.0.0", ALL_SETS};
+      case "sinterstore" ->
+          new String[] {
+            "Intersect multiple sets and store the resulting set in a key", "1.0.0", INTER
+          };
+      case "sunionstore" ->
+          new String[] {
+            "Add multiple sets and store the resulting set in a key", "1.0.0", ALL_SETS
+          };
+      case "sdiffstore" ->
+          new String[] {
+            "Subtract multiple sets and store the resulting set in a key", "1.0.0", ALL_SETS
+          };
+      default -> throw new IllegalArgumentException(name);
+    };
   }
 
   /** An entry that stands for "wrong type, already replied". */
