@@ -16,6 +16,22 @@ public final class SetValue implements SizedValue, DeepCopyable {
   private IntSet is;
   private SetTable ht;
 
+  /** An unlikely parse result, rechecked with isLong: saves parsing most members twice. */
+  private static final long NOT_LONG = Long.MIN_VALUE + 0x5E7;
+
+  /** The member as a long (string2ll), or NOT_LONG when it is not one. */
+  private static long asLong(byte[] b, int off, int len) {
+    long v = Numbers.parseLongOr(b, off, len, NOT_LONG);
+    if (v == NOT_LONG && !Numbers.isLong(b, off, len)) {
+      return NOT_LONG;
+    }
+    return v;
+  }
+
+  private static boolean isLong(long v, byte[] b, int off, int len) {
+    return v != NOT_LONG || Numbers.isLong(b, off, len);
+  }
+
   private SetValue(IntSet is, SetTable ht) {
     this.is = is;
     this.ht = ht;
@@ -51,10 +67,8 @@ public final class SetValue implements SizedValue, DeepCopyable {
 
   public boolean contains(byte[] b, int off, int len) {
     if (is != null) {
-      if (!Numbers.isLong(b, off, len)) {
-        return false;
-      }
-      return is.contains(Numbers.parseLongOr(b, off, len, 0));
+      long v = asLong(b, off, len);
+      return isLong(v, b, off, len) && is.contains(v);
     }
     return ht.contains(b, off, len);
   }
@@ -69,8 +83,9 @@ public final class SetValue implements SizedValue, DeepCopyable {
    */
   public boolean add(byte[] b, int off, int len, long maxIntset) {
     if (is != null) {
-      if (Numbers.isLong(b, off, len)) {
-        if (!is.add(Numbers.parseLongOr(b, off, len, 0))) {
+      long v = asLong(b, off, len);
+      if (isLong(v, b, off, len)) {
+        if (!is.add(v)) {
           return false;
         }
         if (is.count > maxIntset) {
@@ -98,7 +113,8 @@ public final class SetValue implements SizedValue, DeepCopyable {
 
   public boolean remove(byte[] b, int off, int len) {
     if (is != null) {
-      return Numbers.isLong(b, off, len) && is.remove(Numbers.parseLongOr(b, off, len, 0));
+      long v = asLong(b, off, len);
+      return isLong(v, b, off, len) && is.remove(v);
     }
     return ht.remove(b, off, len);
   }
