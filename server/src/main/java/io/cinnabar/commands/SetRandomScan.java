@@ -217,9 +217,21 @@ final class SetRandomScan {
       s.forEach(out::bulk);
       return;
     }
-    // Distinct members: a partial Fisher-Yates over the member list.
-    byte[][] all = s.toArray();
     int count = (int) l;
+    if (count * 3L <= size) {
+      // Few of many (Redis's case 4): draw until enough distinct members.
+      java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+      out.array(count);
+      while (seen.size() < count) {
+        byte[] m = s.random();
+        if (seen.add(java.nio.ByteBuffer.wrap(m))) {
+          out.bulk(m);
+        }
+      }
+      return;
+    }
+    // Most of them (case 3): a partial Fisher-Yates over the member list.
+    byte[][] all = s.toArray();
     java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
     out.array(count);
     for (int i = 0; i < count; i++) {

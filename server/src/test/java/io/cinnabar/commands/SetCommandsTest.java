@@ -99,6 +99,9 @@ class SetCommandsTest {
     List<String> five = bulks(c.call("SRANDMEMBER", "s", "5"));
     assertThat(five).hasSize(5).doesNotHaveDuplicates();
     assertThat(all).containsAll(five);
+    List<String> two = bulks(c.call("SRANDMEMBER", "s", "2")); // few of many: drawn one by one
+    assertThat(two).hasSize(2).doesNotHaveDuplicates();
+    assertThat(all).containsAll(two);
     List<String> many = bulks(c.call("SRANDMEMBER", "s", "-25"));
     assertThat(many).hasSize(25);
     assertThat(all).containsAll(many);
