@@ -54,8 +54,8 @@ public final class KeySpec {
     boolean find(Request req, KeyPositions out);
   }
 
-  private boolean unknown;
-  private Finder finder;
+  private final boolean unknown;
+  private final Finder finder;
 
   private KeySpec(
       String notes,
@@ -66,8 +66,12 @@ public final class KeySpec {
       boolean keynum,
       int a,
       int b,
-      int c) {
+      int c,
+      boolean unknown,
+      Finder finder) {
     this.notes = notes;
+    this.unknown = unknown;
+    this.finder = finder;
     this.flags = flags;
     this.bsIndex = bsIndex;
     this.bsKeyword = bsKeyword;
@@ -89,7 +93,8 @@ public final class KeySpec {
 
   /** Keys start at argument {@code index} and run to {@code lastKey} (relative; -1 = last arg). */
   public static KeySpec range(String flags, int index, int lastKey, int step, int limit) {
-    return new KeySpec(null, parseFlags(flags), index, null, 0, false, lastKey, step, limit);
+    return new KeySpec(
+        null, parseFlags(flags), index, null, 0, false, lastKey, step, limit, false, null);
   }
 
   /** A single key at argument {@code index}. */
@@ -99,13 +104,15 @@ public final class KeySpec {
 
   /** After argument {@code index}: a count at {@code +keynumIdx}, keys from {@code +firstKey}. */
   public static KeySpec keynum(String flags, int index, int keynumIdx, int firstKey, int step) {
-    return new KeySpec(null, parseFlags(flags), index, null, 0, true, keynumIdx, firstKey, step);
+    return new KeySpec(
+        null, parseFlags(flags), index, null, 0, true, keynumIdx, firstKey, step, false, null);
   }
 
   /** Keys after a keyword, searched from {@code startFrom} (negative: from the end). */
   public static KeySpec keyword(
       String flags, String keyword, int startFrom, int lastKey, int step, int limit) {
-    return new KeySpec(null, parseFlags(flags), 0, keyword, startFrom, false, lastKey, step, limit);
+    return new KeySpec(
+        null, parseFlags(flags), 0, keyword, startFrom, false, lastKey, step, limit, false, null);
   }
 
   /**
@@ -113,10 +120,7 @@ public final class KeySpec {
    * finder} (may be null) supplies its keys for routing and COMMAND GETKEYS.
    */
   public static KeySpec unknown(String flags, String notes, Finder finder) {
-    KeySpec k = new KeySpec(notes, parseFlags(flags), 0, null, 0, false, 0, 0, 0);
-    k.unknown = true;
-    k.finder = finder;
-    return k;
+    return new KeySpec(notes, parseFlags(flags), 0, null, 0, false, 0, 0, 0, true, finder);
   }
 
   public boolean isUnknown() {
@@ -133,7 +137,9 @@ public final class KeySpec {
         keynum,
         lastKeyOrKeynumIdx,
         stepOrFirstKey,
-        limitOrKeyStep);
+        limitOrKeyStep,
+        unknown,
+        finder);
   }
 
   public boolean isIndexRange() {
