@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Redis's intset: a sorted array of distinct integers stored at the narrowest width (16, 32 or 64
  * bits) that holds them all; adding a wider value upgrades the whole array, nothing ever narrows
- * it. The array keeps a little spare room so a run of adds is not quadratic in copies.
+ * it. The array keeps a little spare room (1/16) so a run of adds does not copy it every time.
  */
 final class IntSet {
   private short[] s;
@@ -85,7 +85,7 @@ final class IntSet {
     }
     p = -p - 1;
     if (count == capacity()) {
-      resize(count + Math.max(4, count >> 3));
+      resize(count + Math.max(4, count >> 4));
     }
     Object a = array();
     System.arraycopy(a, p, a, p + 1, count - p);
