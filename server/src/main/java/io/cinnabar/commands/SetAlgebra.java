@@ -165,7 +165,7 @@ final class SetAlgebra {
 
   static void sintercard(Client c) {
     Request r = c.req;
-    long numkeys = Numbers.parse(r, 1);
+    long numkeys = longOrMinusOne(r, 1);
     if (numkeys < 1) {
       c.reply.errorBytes(NUMKEYS);
       return;
@@ -178,7 +178,7 @@ final class SetAlgebra {
     for (int j = 2 + (int) numkeys; j < r.argc; j++) {
       if (r.is(j, LIMIT) && j + 1 < r.argc) {
         j++;
-        limit = Numbers.parse(r, j);
+        limit = longOrMinusOne(r, j);
         if (limit < 0) {
           c.reply.errorBytes(LIMIT_NEGATIVE);
           return;
@@ -238,10 +238,8 @@ final class SetAlgebra {
     result.forEach(r::bulk);
   }
 
-  /** Small parsing helper: the argument as a long, or -1 when it is not one. */
-  private static final class Numbers {
-    static long parse(Request r, int i) {
-      return io.cinnabar.util.Numbers.parseLongOr(r.bufs[i], r.offs[i], r.lens[i], -1);
-    }
+  /** The argument as a long, or -1 when it is not one (both errors here are "negative"). */
+  private static long longOrMinusOne(Request r, int i) {
+    return io.cinnabar.util.Numbers.parseLongOr(r.bufs[i], r.offs[i], r.lens[i], -1);
   }
 }
