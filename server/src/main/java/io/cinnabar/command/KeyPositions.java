@@ -9,7 +9,7 @@ public final class KeyPositions {
     size = 0;
   }
 
-  void add(int i) {
+  public void add(int i) {
     if (size == idx.length) {
       idx = java.util.Arrays.copyOf(idx, size * 2);
     }

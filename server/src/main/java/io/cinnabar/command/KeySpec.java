@@ -49,6 +49,14 @@ public final class KeySpec {
   public final int stepOrFirstKey;
   public final int limitOrKeyStep;
 
+  /** Finds a command's keys itself, for "unknown" specs (Redis's getkeys_proc). */
+  public interface Finder {
+    boolean find(Request req, KeyPositions out);
+  }
+
+  private final boolean unknown;
+  private final Finder finder;
+
   private KeySpec(
       String notes,
       List<Flag> flags,
@@ -58,8 +66,12 @@ public final class KeySpec {
       boolean keynum,
       int a,
       int b,
-      int c) {
+      int c,
+      boolean unknown,
+      Finder finder) {
     this.notes = notes;
+    this.unknown = unknown;
+    this.finder = finder;
     this.flags = flags;
     this.bsIndex = bsIndex;
     this.bsKeyword = bsKeyword;
@@ -81,7 +93,8 @@ public final class KeySpec {
 
   /** Keys start at argument {@code index} and run to {@code lastKey} (relative; -1 = last arg). */
   public static KeySpec range(String flags, int index, int lastKey, int step, int limit) {
-    return new KeySpec(null, parseFlags(flags), index, null, 0, false, lastKey, step, limit);
+    return new KeySpec(
+        null, parseFlags(flags), index, null, 0, false, lastKey, step, limit, false, null);
   }
 
   /** A single key at argument {@code index}. */
@@ -91,13 +104,27 @@ public final class KeySpec {
 
   /** After argument {@code index}: a count at {@code +keynumIdx}, keys from {@code +firstKey}. */
   public static KeySpec keynum(String flags, int index, int keynumIdx, int firstKey, int step) {
-    return new KeySpec(null, parseFlags(flags), index, null, 0, true, keynumIdx, firstKey, step);
+    return new KeySpec(
+        null, parseFlags(flags), index, null, 0, true, keynumIdx, firstKey, step, false, null);
   }
 
   /** Keys after a keyword, searched from {@code startFrom} (negative: from the end). */
   public static KeySpec keyword(
       String flags, String keyword, int startFrom, int lastKey, int step, int limit) {
-    return new KeySpec(null, parseFlags(flags), 0, keyword, startFrom, false, lastKey, step, limit);
+    return new KeySpec(
+        null, parseFlags(flags), 0, keyword, startFrom, false, lastKey, step, limit, false, null);
+  }
+
+  /**
+   * A spec whose begin_search and find_keys are "unknown" (COMMAND INFO shows empty specs); {@code
+   * finder} (may be null) supplies its keys for routing and COMMAND GETKEYS.
+   */
+  public static KeySpec unknown(String flags, String notes, Finder finder) {
+    return new KeySpec(notes, parseFlags(flags), 0, null, 0, false, 0, 0, 0, true, finder);
+  }
+
+  public boolean isUnknown() {
+    return unknown;
   }
 
   public KeySpec withNotes(String n) {
@@ -110,11 +137,13 @@ public final class KeySpec {
         keynum,
         lastKeyOrKeynumIdx,
         stepOrFirstKey,
-        limitOrKeyStep);
+        limitOrKeyStep,
+        unknown,
+        finder);
   }
 
   public boolean isIndexRange() {
-    return bsKeyword == null && !keynum;
+    return bsKeyword == null && !keynum && !unknown;
   }
 
   public boolean has(Flag f) {
@@ -126,6 +155,9 @@ public final class KeySpec {
    * false if the arguments do not fit the spec (e.g. a key count larger than the arguments).
    */
   public boolean findKeys(Request req, KeyPositions out) {
+    if (unknown) {
+      return finder == null || finder.find(req, out);
+    }
     int argc = req.argc;
     int first;
     if (bsKeyword == null) {

@@ -64,6 +64,17 @@ final class CommandReplies {
     for (KeySpec.Flag f : k.flags) {
       r.simple(f.wireName);
     }
+    if (k.isUnknown()) {
+      for (String step : new String[] {"begin_search", "find_keys"}) {
+        r.bulk(step);
+        r.map(2);
+        r.bulk("type");
+        r.bulk("unknown");
+        r.bulk("spec");
+        r.map(0);
+      }
+      return;
+    }
     r.bulk("begin_search");
     r.map(2);
     r.bulk("type");

@@ -17,6 +17,8 @@ public final class Commands {
     KeyCommands.register(t);
     ListCommands.register(t);
     HashCommands.register(t);
+    SetCommands.register(t);
+    SortCommand.register(t);
     ClusterCommands.register(t);
     PubSubCommands.register(t);
   }

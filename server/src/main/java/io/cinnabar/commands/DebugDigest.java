@@ -11,8 +11,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Redis's DEBUG DIGEST scheme (debug.c): per key a SHA1 "mix" of the key, the type and the value,
  * plus "!!expire!!" if it has a TTL; key digests are XORed together, each database is prefixed by
- * its id. Strings hash their bytes and hashes their field-value pairs, so the digest equals Redis's
- * for the same data. Other types are hashed by their type only until they define their own digest.
+ * its id. Strings hash their bytes, lists their elements, hashes their field-value pairs and sets
+ * their members, so the digest equals Redis's for the same data. Other types are hashed by their
+ * type only until they define their own digest.
  */
 final class DebugDigest {
   private DebugDigest() {}
@@ -67,6 +68,9 @@ final class DebugDigest {
             mix(d, java.util.Arrays.copyOfRange(vb, vo, vo + vl));
             xor(digest, d); // digest ^= SHA1(pair digest), as Redis's xorDigest
           });
+    } else if (e.value() instanceof io.cinnabar.type.set.SetValue s) {
+      // Each member is XORed in on its own (xorDigest), so the order does not matter.
+      s.forEach((b, o, l) -> xor(digest, java.util.Arrays.copyOfRange(b, o, o + l)));
     }
     if (e.expireAt() >= 0) {
       xor(digest, EXPIRE);

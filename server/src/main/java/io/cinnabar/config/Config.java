@@ -60,6 +60,7 @@ public final class Config {
   public volatile long hashMaxListpackEntries;
   public volatile long hashMaxListpackValue;
   public volatile long listMaxListpackSize;
+  public volatile long setMaxIntsetEntries;
 
   public Config() {
     directives = Directives.all();
@@ -285,5 +286,6 @@ public final class Config {
     hashMaxListpackEntries = getLong("hash-max-listpack-entries");
     hashMaxListpackValue = getLong("hash-max-listpack-value");
     listMaxListpackSize = getLong("list-max-listpack-size");
+    setMaxIntsetEntries = getLong("set-max-intset-entries");
   }
 }
