@@ -105,7 +105,6 @@ public final class Blocking {
   private static final byte[] NOT_FLOAT =
       io.cinnabar.util.Bytes.ascii("ERR timeout is not a float or out of range");
   private static final byte[] NEGATIVE = io.cinnabar.util.Bytes.ascii("ERR timeout is negative");
-  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
   private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private final ServerContext server;
@@ -152,9 +151,9 @@ public final class Blocking {
 
   /**
    * The timeout argument {@code i} (seconds as a double, 0 = forever) as an absolute deadline in
-   * Unix ms, 0 for none; replies Redis's error and returns -1 when invalid. As Redis, the product
-   * with 1000 is truncated to whole ms (so tiny values mean forever) and a product past the long
-   * range counts as negative.
+   * Unix ms, 0 for none; replies Redis's error and returns -1 when invalid. As Redis 7.0, the
+   * product with 1000 is rounded up to whole ms (so -0.0001 means forever, 0.0001 one ms) and a
+   * product past the long range counts as negative.
    */
   public static long deadlineOrReply(Client c, int i) {
     LongDouble v = LongDouble.parse(c.req.bufs[i], c.req.offs[i], c.req.lens[i]);
@@ -162,12 +161,13 @@ public final class Blocking {
       c.reply.errorBytes(NOT_FLOAT);
       return -1;
     }
-    long ms;
-    if (!v.isFinite()) {
-      ms = Long.MIN_VALUE;
-    } else {
-      BigDecimal p = v.exact().multiply(THOUSAND).setScale(0, RoundingMode.DOWN);
-      ms = p.compareTo(LONG_MAX) > 0 || p.compareTo(LONG_MAX.negate()) < 0 ? -1 : p.longValue();
+    long ms = -1; // (long long) of an infinite or out of range value: LLONG_MIN on x86
+    LongDouble product = v.isFinite() ? v.multiply(1000) : null;
+    if (product != null && product.isFinite()) {
+      BigDecimal p = product.exact().setScale(0, RoundingMode.CEILING);
+      if (p.compareTo(LONG_MAX) <= 0 && p.compareTo(LONG_MAX.negate()) >= 0) {
+        ms = p.longValue();
+      }
     }
     if (ms < 0) {
       c.reply.errorBytes(NEGATIVE);
