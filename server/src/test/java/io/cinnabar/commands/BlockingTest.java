@@ -289,4 +289,34 @@ class BlockingTest {
       assertThat(b.isClosedByServer(3_000)).isTrue();
     }
   }
+
+  @Test
+  void clusterUnblocksWaitersOfSlotsNoLongerServed() throws InterruptedException {
+    try (TestServer s = TestServer.start("cluster-enabled", "yes");
+        RespClient c = s.client();
+        RespClient a = s.client()) {
+      assertThat(c.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
+      Await.until(
+          "cluster ok", 5_000, () -> c.call("CLUSTER", "INFO").contains("cluster_state:ok"));
+      a.send("BLPOP", "k", "0");
+      Await.until(
+          "a blocked", 5_000, () -> c.call("INFO", "clients").contains("blocked_clients:1"));
+      assertThat(c.call("CLUSTER", "DELSLOTS", "7629")).isEqualTo("+OK\r\n"); // k's slot
+      assertThat(a.readReply()).isEqualTo("-CLUSTERDOWN The cluster is down\r\n");
+      assertThat(c.call("CONFIG", "SET", "cluster-require-full-coverage", "no"))
+          .isEqualTo("+OK\r\n");
+      assertThat(c.call("CLUSTER", "ADDSLOTS", "7629")).isEqualTo("+OK\r\n");
+      a.send("BLPOP", "{k}j", "0");
+      Await.until(
+          "a blocked", 5_000, () -> c.call("INFO", "clients").contains("blocked_clients:1"));
+      assertThat(c.call("RPUSH", "k", "v")).isEqualTo(":1\r\n");
+      assertThat(c.call("LPUSH", "{k}j", "w")).isEqualTo(":1\r\n");
+      assertThat(a.readReply()).isEqualTo(pair("{k}j", "w"));
+      a.send("BLPOP", "{k}j", "0");
+      Await.until(
+          "a blocked", 5_000, () -> c.call("INFO", "clients").contains("blocked_clients:1"));
+      assertThat(c.call("CLUSTER", "DELSLOTS", "7629")).isEqualTo("+OK\r\n");
+      assertThat(a.readReply()).isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
+    }
+  }
 }
