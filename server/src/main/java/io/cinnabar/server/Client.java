@@ -251,6 +251,7 @@ public final class Client {
    */
   void blockOnKeys() {
     req.setAll(req.copyAll());
+    qb.consumeParsed(); // as Redis, a blocked client's command no longer counts in its qbuf
     retryCurrent = true;
     blocked = true;
   }

@@ -165,7 +165,9 @@ class BlockingTest {
       assertThat(ctl.call("CLIENT", "UNBLOCK", "" + id)).isEqualTo(":0\r\n");
       a.send("BLPOP", "k", "-1e-3"); // rounds up to 0 ms: waits forever, as Redis
       awaitBlocked(1);
-      assertThat(ctl.call("CLIENT", "LIST", "ID", "" + id)).contains(" flags=b ");
+      assertThat(ctl.call("CLIENT", "LIST", "ID", "" + id))
+          .contains(" flags=b ")
+          .contains(" qbuf=0 ");
       assertThat(ctl.call("CLIENT", "UNBLOCK", "" + id, "TIMEOUT")).isEqualTo(":1\r\n");
       assertThat(a.readReply()).isEqualTo("*-1\r\n");
       a.send("BRPOPLPUSH", "k", "d", "0");
