@@ -321,4 +321,21 @@ class BlockingTest {
       assertThat(a.readReply()).isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
     }
   }
+
+  @Test
+  void insideExecTheyDoNotBlock() {
+    try (RespClient a = server.client()) {
+      long id = id(a);
+      // The MULTI/EXEC code sets inExec while EXEC runs; replies checked with Redis's EXEC.
+      server.server.runOnLoop(() -> server.server.context().clients.get(id).inExec = true);
+      assertThat(a.call("BLPOP", "k", "0")).isEqualTo("*-1\r\n");
+      assertThat(a.call("BRPOP", "k", "0")).isEqualTo("*-1\r\n");
+      assertThat(a.call("BLMPOP", "0", "1", "k", "LEFT")).isEqualTo("*-1\r\n");
+      assertThat(a.call("BLMOVE", "k", "d", "LEFT", "LEFT", "0")).isEqualTo("$-1\r\n");
+      assertThat(a.call("BRPOPLPUSH", "k", "d", "0")).isEqualTo("$-1\r\n");
+      assertThat(a.call("BLPOP", "k", "-1")).isEqualTo("-ERR timeout is negative\r\n");
+      ctl.call("RPUSH", "k", "v");
+      assertThat(a.call("BLPOP", "k", "0")).isEqualTo(pair("k", "v"));
+    }
+  }
 }
