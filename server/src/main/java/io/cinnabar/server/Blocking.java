@@ -369,6 +369,9 @@ public final class Blocking {
   private void end(Waiter w, Runnable reply) {
     remove(w);
     Client c = w.client;
+    if (c.isClosed()) {
+      return; // closed, its disconnect not yet seen: nobody to answer
+    }
     c.endKeyBlock(false);
     c.commandFailed = false;
     reply.run();
