@@ -96,6 +96,9 @@ public final class Dispatcher {
       return;
     }
     call(c, cmd);
+    if (server.blocking.hasReadyKeys()) {
+      server.blocking.serveReadyKeys(); // after the whole command (all of EXEC), as Redis
+    }
   }
 
   private boolean isPaused(CommandSpec cmd) {
@@ -127,6 +130,14 @@ public final class Dispatcher {
       c.reply.error("ERR internal error in '" + cmd.fullName + "': " + e);
     }
     long micros = (System.nanoTime() - start) / 1000;
+    if (c.isBlocked()) {
+      return; // counted once, when the wait ends (served, timed out or unblocked), as Redis
+    }
+    account(c, cmd, micros);
+  }
+
+  /** Statistics and CLIENT REPLY SKIP bookkeeping of a finished command. */
+  public void account(Client c, CommandSpec cmd, long micros) {
     CommandStats s = cmd.stats;
     s.calls++;
     s.micros += micros;

@@ -353,21 +353,27 @@ public final class ClientCommands {
   private static final byte[] TIMEOUT = Bytes.ascii("timeout");
   private static final byte[] ERROR = Bytes.ascii("error");
 
-  /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: no command blocks on keys yet, so nothing to unblock. */
+  /**
+   * CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a wait on keys with the command's timeout reply or an
+   * UNBLOCKED error; 0 if the client is not blocked on keys. The reason is checked first, as Redis.
+   */
   static void unblock(Client c) {
     Request r = c.req;
     if (r.argc > 4) {
       Errors.subcommandSyntax(c);
       return;
     }
-    if (!Args.longOrReply(c, 2)) {
-      return;
-    }
     if (r.argc == 4 && !r.is(3, TIMEOUT) && !r.is(3, ERROR)) {
       c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
       return;
     }
-    c.reply.integer(0);
+    if (!Args.longOrReply(c, 2)) {
+      return;
+    }
+    Client target = c.server.clients.get(Args.toLong(r, 2));
+    boolean done =
+        target != null && c.server.blocking.unblock(target, r.argc == 4 && r.is(3, ERROR));
+    c.reply.integer(done ? 1 : 0);
   }
 
   /** CLIENT TRACKING: only OFF is supported until client-side caching exists. */

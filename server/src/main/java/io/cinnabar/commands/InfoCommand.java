@@ -184,7 +184,7 @@ final class InfoCommand {
         .field("client_recent_max_output_buffer", maxOut)
         .field("blocked_clients", blocked)
         .field("tracking_clients", 0)
-        .field("clients_in_timeout_table", 0);
+        .field("clients_in_timeout_table", s.blocking.clientsWithTimeout());
   }
 
   /** A fixed allowance for the server's own structures, like Redis's used_memory_startup. */

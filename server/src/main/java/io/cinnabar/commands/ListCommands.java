@@ -96,6 +96,7 @@ public final class ListCommands {
                     + " element of the list is O(1).")
             .handler(ListCommands::lset));
     ListEdits.register(t);
+    BlockingListCommands.register(t);
   }
 
   private static void push(
@@ -215,10 +216,7 @@ public final class ListCommands {
     }
     QuickList q = (QuickList) e.value();
     if (!hasCount) {
-      long before = q.memoryBytes();
-      c.reply.bulk(q.pop(head));
-      changed(c, e, q, before);
-      dirty(c, 1);
+      popOne(c, e, q, head);
       return;
     }
     if (count == 0) {
@@ -226,6 +224,14 @@ public final class ListCommands {
       return;
     }
     popCount(c, e, q, head, count);
+  }
+
+  /** Pops one element and replies it as a bulk (LPOP, RPOP, and BLPOP, BRPOP once served). */
+  static void popOne(Client c, Entry e, QuickList q, boolean head) {
+    long before = q.memoryBytes();
+    c.reply.bulk(q.pop(head));
+    changed(c, e, q, before);
+    dirty(c, 1);
   }
 
   /** Pops up to count elements and replies them as an array. */

@@ -331,7 +331,7 @@ final class ListEdits {
   private static final int WHERE_ERROR = -1;
 
   /** LEFT = 1 (head), RIGHT = 0 (tail), else replies a syntax error and returns -1. */
-  private static int where(Client c, int i) {
+  static int where(Client c, int i) {
     if (c.req.is(i, LEFT)) {
       return 1;
     }

@@ -133,6 +133,9 @@ public final class ServerCommands {
       c.server.keyspace.swap((int) a, (int) b);
     }
     c.server.keyspace.stats().dirty++;
+    // Clients blocked in either database may now find their keys (Redis's
+    // scanDatabaseForReadyKeys).
+    c.server.blocking.swapped(c.server.keyspace.db((int) a), c.server.keyspace.db((int) b));
     c.reply.ok();
   }
 

@@ -29,6 +29,12 @@ public final class Database {
   private ExpireSet expires = new ExpireSet();
   private long memory;
 
+  /**
+   * Told of every key added while some client waits on keys of this database (blocking pops); null
+   * otherwise, so an add pays one field test.
+   */
+  private java.util.function.BiConsumer<Database, byte[]> keyWaiters;
+
   /** Next slot of {@code expires} the active expiry cycle tests. */
   private int expireCursor;
 
@@ -175,6 +181,9 @@ public final class Database {
 
   /** Adds a key that is not present (the caller looked it up). */
   public Entry add(byte[] key, Object value, byte type, byte encoding, int lruClock) {
+    if (keyWaiters != null) {
+      keyWaiters.accept(this, key);
+    }
     Entry e = new Entry(key, value, type, encoding);
     e.lru = lruClock;
     if (slots == null) {
@@ -184,6 +193,11 @@ public final class Database {
     }
     memory += ENTRY_BYTES + arrayBytes(key.length) + valueBytes(value);
     return e;
+  }
+
+  /** Sets (or clears with null) the listener of keys added while clients wait on keys here. */
+  public void setKeyWaiters(java.util.function.BiConsumer<Database, byte[]> l) {
+    keyWaiters = l;
   }
 
   /** Replaces the value of an existing entry; its TTL is kept. */

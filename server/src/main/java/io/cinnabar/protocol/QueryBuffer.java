@@ -68,6 +68,11 @@ public final class QueryBuffer {
     cmdStart = 0;
   }
 
+  /** Counts the command just parsed as consumed (its arguments were copied out of the buffer). */
+  public void consumeParsed() {
+    cmdStart = pos;
+  }
+
   /** Drops consumed bytes; shrinks a buffer that grew large once it is idle. */
   public void compact(int idleCapacity) {
     if (cmdStart == end) {

@@ -53,12 +53,18 @@ public final class Client {
   /** READONLY: in cluster mode, may read the slots of the primary this replica follows. */
   public boolean clusterReadOnly;
 
+  /** True while EXEC runs the queued commands (blocking commands must not block then). */
+  public boolean inExec;
+
   /** Pub/sub subscriptions (null until the first SUBSCRIBE). */
   PubSub.Subs pubsub;
 
   private boolean closeAfterReply;
   private boolean closed;
   private boolean blocked;
+
+  /** What this client waits for while blocked on keys, else null; owned by {@link Blocking}. */
+  Blocking.Waiter waiter;
 
   Client(ServerContext server, Channel channel) {
     this.server = server;
@@ -237,6 +243,42 @@ public final class Client {
   public void block() {
     blocked = true;
     channel.config().setAutoRead(false);
+  }
+
+  /**
+   * Blocks on keys (BLPOP and the like): the current request is kept to run again when a key is
+   * served. Unlike a pause, input is still read (and buffered, not run), so a disconnect is seen.
+   */
+  void blockOnKeys() {
+    req.setAll(req.copyAll());
+    qb.consumeParsed(); // as Redis, a blocked client's command no longer counts in its qbuf
+    retryCurrent = true;
+    blocked = true;
+  }
+
+  /**
+   * Ends a block on keys: with {@code retry} the held request runs again now (the client is being
+   * served); otherwise it is dropped (the caller replies). Input queued behind it waits for {@link
+   * #resumeInput}.
+   */
+  void endKeyBlock(boolean retry) {
+    blocked = false;
+    ensureOutput();
+    boolean again = retryCurrent && retry;
+    retryCurrent = false;
+    if (again) {
+      server.dispatcher.dispatch(this);
+    }
+  }
+
+  /** Runs input that arrived while blocked and sends the replies. */
+  void resumeInput() {
+    if (closed) {
+      return;
+    }
+    ensureOutput();
+    processInput();
+    flush();
   }
 
   /** Resumes processing: the held request first, then input that arrived meanwhile. */

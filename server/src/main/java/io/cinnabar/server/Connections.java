@@ -37,6 +37,7 @@ public final class Connections {
     c.close();
     server.clients.remove(c.id);
     server.pausedClients.remove(c);
+    server.blocking.disconnected(c);
     server.pubsub.clear(c);
   }
 

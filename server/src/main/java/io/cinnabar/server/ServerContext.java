@@ -58,6 +58,9 @@ public final class ServerContext {
 
   public boolean pauseWritesOnly;
 
+  /** Clients blocked on keys (BLPOP and the like). */
+  public final Blocking blocking = new Blocking(this);
+
   /** Clients holding a command until the pause ends. */
   public final java.util.List<Client> pausedClients = new java.util.ArrayList<>();
 
@@ -148,6 +151,9 @@ public final class ServerContext {
   /** Publishes a new routing view; later commands route with it. */
   public void publishTopology(io.cinnabar.cluster.ClusterTopology t) {
     topology = t;
+    if (blocking.blockedClients() > 0) {
+      loop.execute(blocking::checkSlots); // blocked clients on slots moved away get redirected
+    }
   }
 
   /** The event loop that owns the keyspace; run keyspace work here. */

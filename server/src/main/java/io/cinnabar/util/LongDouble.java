@@ -49,6 +49,13 @@ public final class LongDouble {
     return exact;
   }
 
+  /**
+   * The product with {@code k} rounded to long double (finite values only); infinite on overflow.
+   */
+  public LongDouble multiply(long k) {
+    return round(exact.multiply(BigDecimal.valueOf(k)));
+  }
+
   /** The sum rounded to long double; null if it is NaN (inf - inf); infinite on overflow. */
   public LongDouble add(LongDouble o) {
     if (exact == null || o.exact == null) {
