@@ -55,6 +55,7 @@ public final class Server implements AutoCloseable {
       throw new StartupException(e.getCause().getMessage(), e.getCause());
     }
     try {
+      loadSnapshot(s);
       s.listen();
       s.listenBus();
     } catch (StartupException e) {
@@ -66,6 +67,17 @@ public final class Server implements AutoCloseable {
     }
     s.runOnLoop(s.ctx::startCron);
     return s;
+  }
+
+  /** Loads dir/dbfilename if it exists, before any client can connect (Redis's loadDataFromDisk). */
+  private static void loadSnapshot(Server s) throws StartupException {
+    try {
+      io.cinnabar.rdb.Snapshots.load(s.ctx);
+    } catch (io.cinnabar.rdb.RdbException | java.io.IOException e) {
+      String msg = "Fatal error loading the DB: " + e.getMessage() + ". Exiting.";
+      Log.warning(msg);
+      throw new StartupException(msg, e);
+    }
   }
 
   private void listen() throws StartupException {
