@@ -21,21 +21,17 @@ final class RdbLists implements ValueCodec {
     return Rdb.TYPE_LIST_QUICKLIST_2;
   }
 
-  /** Redis 7.0's _quicklistNodeAllowInsert for a node of {@code nodeBytes} and an element. */
+  /**
+   * Redis 7.0.15's _quicklistNodeAllowInsert for a node of {@code nodeBytes} holding {@code count}
+   * elements and a new element of {@code sz} bytes: the size is estimated with 8 bytes of overhead,
+   * negative fills limit bytes per node, positive fills count elements within the 8 KB safety limit.
+   */
   static boolean allowInsert(int nodeBytes, int count, int fill, int sz) {
-    int overhead = sz < 254 ? 1 : 5;
-    overhead += sz < 64 ? 1 : sz < 16384 ? 2 : 5;
-    long newSz = (long) nodeBytes + sz + overhead;
+    long newSz = (long) nodeBytes + sz + 8;
     if (fill < 0) {
-      int level = -fill - 1;
-      if (level < LEVELS.length && newSz <= LEVELS[level]) {
-        return true;
-      }
+      return newSz <= LEVELS[Math.min(-fill, LEVELS.length) - 1];
     }
-    if (newSz > SIZE_SAFETY_LIMIT) {
-      return false;
-    }
-    return count < fill;
+    return newSz <= SIZE_SAFETY_LIMIT && count + 1 <= fill;
   }
 
   @Override
