@@ -68,14 +68,20 @@ public final class DumpRestoreCommands {
             .flags("write denyoom asking")
             .acl("keyspace write dangerous")
             .keys(single("OW update", 1))
-            .doc("An internal command for migrating keys in a cluster", "3.0.0", "server",
+            .doc(
+                "An internal command for migrating keys in a cluster",
+                "3.0.0",
+                "server",
                 RESTORE_COMPLEXITY)
             .handler(DumpRestoreCommands::restore));
     t.add(
         command("save", 1)
             .flags("admin noscript no_async_loading no_multi")
             .acl("admin dangerous")
-            .doc("Synchronously save the dataset to disk", "1.0.0", "server",
+            .doc(
+                "Synchronously save the dataset to disk",
+                "1.0.0",
+                "server",
                 "O(N) where N is the total number of keys in all databases")
             .handler(DumpRestoreCommands::save));
   }

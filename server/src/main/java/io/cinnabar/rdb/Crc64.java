@@ -1,8 +1,8 @@
 package io.cinnabar.rdb;
 
 /**
- * Redis's CRC-64 (Jones polynomial 0xad93d23594c935a9, reflected input and output, initial value
- * 0, no final xor): the checksum of RDB files and DUMP payloads. Check value of "123456789" is
+ * Redis's CRC-64 (Jones polynomial 0xad93d23594c935a9, reflected input and output, initial value 0,
+ * no final xor): the checksum of RDB files and DUMP payloads. Check value of "123456789" is
  * 0xe9c6d914c4b8d9ca.
  */
 public final class Crc64 {

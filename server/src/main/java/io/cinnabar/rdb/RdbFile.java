@@ -10,8 +10,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A whole-keyspace RDB image (Redis's rdbSaveRio / rdbLoadRio): magic and version, aux fields,
- * then per database SELECTDB, RESIZEDB and the keys with their expiry, EOF and the CRC-64.
+ * A whole-keyspace RDB image (Redis's rdbSaveRio / rdbLoadRio): magic and version, aux fields, then
+ * per database SELECTDB, RESIZEDB and the keys with their expiry, EOF and the CRC-64.
  */
 public final class RdbFile {
   private RdbFile() {}
@@ -20,11 +20,11 @@ public final class RdbFile {
   public record LoadStats(long keys, long expiredSkipped) {}
 
   /** Writes every database of {@code ks} to {@code os} (not flushed or closed). */
-  public static void save(
-      Keyspace ks, Config config, long nowMs, long usedMemory, OutputStream os)
+  public static void save(Keyspace ks, Config config, long nowMs, long usedMemory, OutputStream os)
       throws IOException, RdbException {
     RdbOutput out = new RdbOutput(os, config.getBool("rdbcompression"));
-    byte[] magic = ("REDIS" + String.format("%04d", Rdb.VERSION)).getBytes(StandardCharsets.US_ASCII);
+    byte[] magic =
+        ("REDIS" + String.format("%04d", Rdb.VERSION)).getBytes(StandardCharsets.US_ASCII);
     out.writeRaw(magic, 0, magic.length);
     aux(out, "redis-ver", io.cinnabar.server.ServerContext.REDIS_VERSION);
     aux(out, "redis-bits", "64");
@@ -88,8 +88,7 @@ public final class RdbFile {
    */
   public static LoadStats load(byte[] data, Keyspace ks, Config config, long nowMs, int lruClock)
       throws RdbException {
-    if (data.length < 9
-        || !new String(data, 0, 5, StandardCharsets.US_ASCII).equals("REDIS")) {
+    if (data.length < 9 || !new String(data, 0, 5, StandardCharsets.US_ASCII).equals("REDIS")) {
       throw new RdbException("Wrong signature trying to load DB from file");
     }
     int version;
@@ -146,7 +145,8 @@ public final class RdbFile {
           long at = expireAt;
           expireAt = -1;
           if (v == null) {
-            Log.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.UTF_8));
+            Log.warning(
+                "rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.UTF_8));
             continue;
           }
           if (at >= 0 && at < nowMs) {

@@ -61,9 +61,12 @@ final class RdbHashes implements ValueCodec {
           put(h, in.readString(), in.readString(), maxEntries, maxValue);
         }
       }
-      case Rdb.TYPE_HASH_ZIPMAP -> putAll(h, LegacyFormats.zipmap(in.readString()), maxEntries, maxValue);
-      case Rdb.TYPE_HASH_ZIPLIST -> putAll(h, LegacyFormats.ziplist(in.readString()), maxEntries, maxValue);
-      case Rdb.TYPE_HASH_LISTPACK -> putAll(h, ListpackCodec.decode(in.readString()), maxEntries, maxValue);
+      case Rdb.TYPE_HASH_ZIPMAP ->
+          putAll(h, LegacyFormats.zipmap(in.readString()), maxEntries, maxValue);
+      case Rdb.TYPE_HASH_ZIPLIST ->
+          putAll(h, LegacyFormats.ziplist(in.readString()), maxEntries, maxValue);
+      case Rdb.TYPE_HASH_LISTPACK ->
+          putAll(h, ListpackCodec.decode(in.readString()), maxEntries, maxValue);
       default -> throw new RdbException("Unknown hash RDB type " + rdbType);
     }
     if (h.size() == 0) {

@@ -24,7 +24,8 @@ final class RdbLists implements ValueCodec {
   /**
    * Redis 7.0.15's _quicklistNodeAllowInsert for a node of {@code nodeBytes} holding {@code count}
    * elements and a new element of {@code sz} bytes: the size is estimated with 8 bytes of overhead,
-   * negative fills limit bytes per node, positive fills count elements within the 8 KB safety limit.
+   * negative fills limit bytes per node, positive fills count elements within the 8 KB safety
+   * limit.
    */
   static boolean allowInsert(int nodeBytes, int count, int fill, int sz) {
     long newSz = (long) nodeBytes + sz + 8;
@@ -64,7 +65,8 @@ final class RdbLists implements ValueCodec {
 
   @Override
   public Loaded load(RdbInput in, int rdbType, Config config) throws RdbException {
-    int fill = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, config.listMaxListpackSize));
+    int fill =
+        (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, config.listMaxListpackSize));
     QuickList q = new QuickList(fill);
     switch (rdbType) {
       case Rdb.TYPE_LIST -> {

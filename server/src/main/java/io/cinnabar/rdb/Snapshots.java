@@ -37,8 +37,13 @@ public final class Snapshots {
       os.flush();
       ch.force(true);
     } catch (IOException | RdbException e) {
-      Log.warning("Failed opening the temp RDB file " + tmp.getFileName() + " (in server root dir "
-          + s.config.dirPath().toAbsolutePath() + ") for saving: " + e.getMessage());
+      Log.warning(
+          "Failed opening the temp RDB file "
+              + tmp.getFileName()
+              + " (in server root dir "
+              + s.config.dirPath().toAbsolutePath()
+              + ") for saving: "
+              + e.getMessage());
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
@@ -54,9 +59,14 @@ public final class Snapshots {
       }
     } catch (IOException e) {
       Log.warning(
-          "Error moving temp DB file " + tmp.getFileName() + " on the final destination "
-              + file.getFileName() + " (in server root dir " + s.config.dirPath().toAbsolutePath()
-              + "): " + e.getMessage());
+          "Error moving temp DB file "
+              + tmp.getFileName()
+              + " on the final destination "
+              + file.getFileName()
+              + " (in server root dir "
+              + s.config.dirPath().toAbsolutePath()
+              + "): "
+              + e.getMessage());
       return false;
     }
     Log.notice("DB saved on disk");
@@ -82,9 +92,11 @@ public final class Snapshots {
     RdbFile.LoadStats st =
         RdbFile.load(data, s.keyspace, s.config, System.currentTimeMillis(), s.lruClock());
     Log.notice(
-        String.format("Done loading RDB, keys loaded: %d, keys expired: %d.", st.keys(),
-            st.expiredSkipped()));
-    Log.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - start) / 1e9));
+        String.format(
+            "Done loading RDB, keys loaded: %d, keys expired: %d.",
+            st.keys(), st.expiredSkipped()));
+    Log.notice(
+        String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - start) / 1e9));
     return true;
   }
 }

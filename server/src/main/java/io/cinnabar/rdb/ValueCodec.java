@@ -4,8 +4,8 @@ import io.cinnabar.config.Config;
 import java.io.IOException;
 
 /**
- * Serializes the values of one data type (Redis's rdbSaveObject / rdbLoadObject for that type).
- * One implementation per type, registered in {@link RdbValues}.
+ * Serializes the values of one data type (Redis's rdbSaveObject / rdbLoadObject for that type). One
+ * implementation per type, registered in {@link RdbValues}.
  */
 public interface ValueCodec {
   /** A loaded value with the type and encoding its entry gets. */

@@ -69,7 +69,9 @@ public final class Server implements AutoCloseable {
     return s;
   }
 
-  /** Loads dir/dbfilename if it exists, before any client can connect (Redis's loadDataFromDisk). */
+  /**
+   * Loads dir/dbfilename if it exists, before any client can connect (Redis's loadDataFromDisk).
+   */
   private static void loadSnapshot(Server s) throws StartupException {
     try {
       io.cinnabar.rdb.Snapshots.load(s.ctx);

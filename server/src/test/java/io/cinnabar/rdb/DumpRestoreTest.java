@@ -30,7 +30,8 @@ class DumpRestoreTest {
   /** PEXPIRETIME of the db 0 keys with a TTL, from supported.expected. */
   static java.util.Map<String, String> expireTimes() throws Exception {
     java.util.Map<String, String> out = new java.util.HashMap<>();
-    String text = new String(RdbGoldenTest.resource("supported.expected"), StandardCharsets.US_ASCII);
+    String text =
+        new String(RdbGoldenTest.resource("supported.expected"), StandardCharsets.US_ASCII);
     for (String line : text.split("\n")) {
       String[] f = line.split(" ");
       if (f.length == 6 && f[0].equals("0") && !f[4].equals("-1")) {
@@ -42,7 +43,8 @@ class DumpRestoreTest {
 
   static List<Payload> payloads() throws Exception {
     List<Payload> out = new ArrayList<>();
-    String text = new String(RdbGoldenTest.resource("dump-payloads.txt"), StandardCharsets.US_ASCII);
+    String text =
+        new String(RdbGoldenTest.resource("dump-payloads.txt"), StandardCharsets.US_ASCII);
     for (String line : text.split("\n")) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
@@ -140,7 +142,8 @@ class DumpRestoreTest {
     flipped[1] ^= 0x20;
     byte[] newer = good.clone();
     newer[newer.length - 10] = 11;
-    try (TestServer s = TestServer.start(); RespClient c = s.client()) {
+    try (TestServer s = TestServer.start();
+        RespClient c = s.client()) {
       String wrong = "-ERR DUMP payload version or checksum are wrong\r\n";
       assertThat(call(c, "RESTORE", "k", "0", flipped)).isEqualTo(wrong);
       assertThat(call(c, "RESTORE", "k", "0", newer)).isEqualTo(wrong);
@@ -165,7 +168,8 @@ class DumpRestoreTest {
       byte[] p = bulkBytes(c.call("DUMP", "src"));
       assertThat(call(c, "RESTORE", "src", "0", p))
           .isEqualTo("-BUSYKEY Target key name already exists.\r\n");
-      assertThat(call(c, "RESTORE", "src", "0", p, "REPLACE", "IDLETIME", "1000")).isEqualTo("+OK\r\n");
+      assertThat(call(c, "RESTORE", "src", "0", p, "REPLACE", "IDLETIME", "1000"))
+          .isEqualTo("+OK\r\n");
       assertThat(c.call("OBJECT", "IDLETIME", "src")).isEqualTo(":1000\r\n");
       long at = System.currentTimeMillis() + 100_000;
       assertThat(call(c, "RESTORE", "t", Long.toString(at), p, "ABSTTL")).isEqualTo("+OK\r\n");

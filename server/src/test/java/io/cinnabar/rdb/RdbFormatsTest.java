@@ -51,8 +51,7 @@ class RdbFormatsTest {
   void lzfRejectsCorruptInput() {
     assertThatThrownBy(() -> Lzf.decompress(hex("e0ff01"), 0, 3, 10))
         .isInstanceOf(RdbException.class);
-    assertThatThrownBy(() -> Lzf.decompress(hex("0141"), 0, 2, 2))
-        .isInstanceOf(RdbException.class);
+    assertThatThrownBy(() -> Lzf.decompress(hex("0141"), 0, 2, 2)).isInstanceOf(RdbException.class);
   }
 
   @Test
@@ -60,17 +59,35 @@ class RdbFormatsTest {
     ListpackCodec.Writer w = new ListpackCodec.Writer();
     w.append(ascii("1")).append(ascii("-1")).append(ascii("abc")).append(ascii("40000"));
     // 7-bit uint, 13-bit int, 6-bit string, int24 (as lpAppend writes them).
-    assertThat(w.finish()).isEqualTo(hex("16000000040001" + "01" + "dfff02" + "83616263" + "04"
-        + "f2409c0004" + "ff"));
+    assertThat(w.finish())
+        .isEqualTo(
+            hex("16000000040001" + "01" + "dfff02" + "83616263" + "04" + "f2409c0004" + "ff"));
   }
 
   @Test
   void listpackRoundTripsEveryEncoding() throws Exception {
     List<byte[]> items = new ArrayList<>();
     for (String s :
-        new String[] {"0", "127", "128", "-4096", "4095", "-32768", "32767", "8388607",
-          "-8388608", "2147483647", "-2147483648", "9223372036854775807",
-          "-9223372036854775808", "18446744073709551616", "01", "-0", "", "x"}) {
+        new String[] {
+          "0",
+          "127",
+          "128",
+          "-4096",
+          "4095",
+          "-32768",
+          "32767",
+          "8388607",
+          "-8388608",
+          "2147483647",
+          "-2147483648",
+          "9223372036854775807",
+          "-9223372036854775808",
+          "18446744073709551616",
+          "01",
+          "-0",
+          "",
+          "x"
+        }) {
       items.add(ascii(s));
     }
     items.add("y".repeat(63).getBytes(StandardCharsets.US_ASCII));
@@ -101,7 +118,12 @@ class RdbFormatsTest {
   void ziplistDecodesStringsAndEveryIntegerEncoding() throws Exception {
     // entries: "ab", 5 (immediate), int8 -2, int16 300, int24 -70000, int32 100000, int64 2^40
     String entries =
-        "00026162" + "04f6" + "02fefe" + "02c02c01" + "03f090eefe" + "04d0a0860100"
+        "00026162"
+            + "04f6"
+            + "02fefe"
+            + "02c02c01"
+            + "03f090eefe"
+            + "04d0a0860100"
             + "05e00000000000010000";
     int total = 10 + entries.length() / 2 + 1;
     String header = String.format("%02x%02x0000", total & 0xff, total >> 8) + "00000000" + "0700";
@@ -138,8 +160,9 @@ class RdbFormatsTest {
     for (long l : lens) {
       out.writeLen(l);
     }
-    String[] strings = {"", "12", "-128", "32767", "2147483647", "2147483648", "0012",
-      "a".repeat(21), "short"};
+    String[] strings = {
+      "", "12", "-128", "32767", "2147483647", "2147483648", "0012", "a".repeat(21), "short"
+    };
     for (String s : strings) {
       out.writeString(ascii(s));
     }

@@ -41,7 +41,8 @@ class RdbGoldenTest {
 
   /** Checks every key listed in supported.expected against a server holding that data. */
   static void checkExpected(RespClient c, boolean checkEncoding) throws IOException {
-    String[] lines = new String(resource("supported.expected"), StandardCharsets.US_ASCII).split("\n");
+    String[] lines =
+        new String(resource("supported.expected"), StandardCharsets.US_ASCII).split("\n");
     int keys = 0;
     for (String line : lines) {
       if (line.startsWith("#") || line.isBlank()) {
@@ -86,13 +87,18 @@ class RdbGoldenTest {
     Files.createDirectories(mine);
     try (TestServer s =
             TestServer.start(
-                "dir", dir.toString(), "enable-debug-command", "yes",
-                "enable-protected-configs", "yes");
+                "dir",
+                dir.toString(),
+                "enable-debug-command",
+                "yes",
+                "enable-protected-configs",
+                "yes");
         RespClient c = s.client()) {
       assertThat(c.call("CONFIG", "SET", "dir", mine.toString())).isEqualTo("+OK\r\n");
       long before = Long.parseLong(c.call("LASTSAVE").trim().substring(1));
       assertThat(c.call("SAVE")).isEqualTo("+OK\r\n");
-      assertThat(Long.parseLong(c.call("LASTSAVE").trim().substring(1))).isGreaterThanOrEqualTo(before);
+      assertThat(Long.parseLong(c.call("LASTSAVE").trim().substring(1)))
+          .isGreaterThanOrEqualTo(before);
       assertThat(c.call("INFO", "persistence")).contains("rdb_changes_since_last_save:0\r\n");
     }
     Path file = mine.resolve("dump.rdb");
@@ -106,7 +112,8 @@ class RdbGoldenTest {
     }
     Path check = Paths.get(RealRedis.executable()).resolveSibling("redis-check-rdb");
     if (Files.isExecutable(check)) {
-      Process p = new ProcessBuilder(check.toString(), file.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(check.toString(), file.toString()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(out).isZero();
@@ -147,9 +154,10 @@ class RdbGoldenTest {
         errors.add(e.getMessage());
       }
     }
-    assertThat(errors.get(0)).satisfiesAnyOf(
-        m -> assertThat(m).startsWith("Wrong RDB checksum"),
-        m -> assertThat(m).doesNotContain("loaded"));
+    assertThat(errors.get(0))
+        .satisfiesAnyOf(
+            m -> assertThat(m).startsWith("Wrong RDB checksum"),
+            m -> assertThat(m).doesNotContain("loaded"));
     assertThat(errors.get(1)).contains("Unexpected EOF");
     assertThat(errors.get(2)).isEqualTo("Can't handle RDB format version 11");
     assertThat(errors.get(3)).isEqualTo("Wrong signature trying to load DB from file");
