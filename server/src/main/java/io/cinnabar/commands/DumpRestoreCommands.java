@@ -158,8 +158,8 @@ public final class DumpRestoreCommands {
     ValueCodec.Loaded v;
     try {
       v = DumpPayload.load(r.bufs[3], r.offs[3], r.lens[3], c.server.config);
-    } catch (RdbException ex) {
-      v = null;
+    } catch (RdbException | RuntimeException ex) {
+      v = null; // any malformed value is "Bad data format", never a server error
     }
     if (v == null) {
       c.reply.errorBytes(BAD_FORMAT);

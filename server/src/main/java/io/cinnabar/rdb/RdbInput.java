@@ -126,6 +126,9 @@ public final class RdbInput {
           int clen = readCount();
           int len = readCount();
           need(clen);
+          if (len > (long) clen * 128 + 64) {
+            throw new RdbException("Invalid LZF compressed string");
+          }
           byte[] out = Lzf.decompress(buf, pos, clen, len);
           pos += clen;
           return out;

@@ -89,8 +89,12 @@ public final class Snapshots {
       return false;
     }
     long start = System.nanoTime();
-    RdbFile.LoadStats st =
-        RdbFile.load(data, s.keyspace, s.config, System.currentTimeMillis(), s.lruClock());
+    RdbFile.LoadStats st;
+    try {
+      st = RdbFile.load(data, s.keyspace, s.config, System.currentTimeMillis(), s.lruClock());
+    } catch (RuntimeException e) {
+      throw new RdbException("Bad RDB file: " + e);
+    }
     Log.notice(
         String.format(
             "Done loading RDB, keys loaded: %d, keys expired: %d.",
