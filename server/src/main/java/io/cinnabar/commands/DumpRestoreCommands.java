@@ -15,7 +15,9 @@ import io.cinnabar.server.Client;
 import io.cinnabar.util.Bytes;
 import java.util.Arrays;
 
-/** DUMP, RESTORE, RESTORE-ASKING (Redis's cluster.c) and SAVE (rdb.c), over the RDB codec. */
+/**
+ * DUMP, RESTORE, RESTORE-ASKING (Redis's cluster.c), SAVE and BGSAVE (rdb.c), over the RDB codec.
+ */
 public final class DumpRestoreCommands {
   private DumpRestoreCommands() {}
 
@@ -84,6 +86,12 @@ public final class DumpRestoreCommands {
                 "server",
                 "O(N) where N is the total number of keys in all databases")
             .handler(DumpRestoreCommands::save));
+    t.add(
+        command("bgsave", -1)
+            .flags("admin noscript no_async_loading")
+            .acl("admin dangerous")
+            .doc("Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)")
+            .handler(DumpRestoreCommands::bgsave));
   }
 
   static void dump(Client c) {
@@ -207,9 +215,43 @@ public final class DumpRestoreCommands {
     }
   }
 
+  private static final byte[] SCHEDULE = Bytes.ascii("schedule");
+
   static void save(Client c) {
+    if (c.server.persistence.bgsaveInProgress()) {
+      c.reply.error("ERR Background save already in progress");
+      return;
+    }
     if (Snapshots.save(c.server)) {
       c.reply.ok();
+    } else {
+      c.reply.error("ERR");
+    }
+  }
+
+  /** BGSAVE [SCHEDULE] (Redis's bgsaveCommand replies). */
+  static void bgsave(Client c) {
+    Request r = c.req;
+    boolean schedule = false;
+    if (r.argc > 1) {
+      if (r.argc == 2 && r.is(1, SCHEDULE)) {
+        schedule = true;
+      } else {
+        c.reply.errorBytes(Errors.SYNTAX);
+        return;
+      }
+    }
+    if (c.server.persistence.bgsaveInProgress()) {
+      if (schedule) {
+        c.server.persistence.bgsaveScheduled = true;
+        c.reply.simple("Background saving scheduled");
+      } else {
+        c.reply.error("ERR Background save already in progress");
+      }
+      return;
+    }
+    if (Snapshots.bgsave(c.server)) {
+      c.reply.simple("Background saving started");
     } else {
       c.reply.error("ERR");
     }

@@ -2,6 +2,7 @@ package io.cinnabar.rdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinnabar.testkit.Await;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.nio.file.Files;
@@ -70,6 +71,29 @@ class SnapshotTest {
       try (var files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString())).containsExactly("snap.rdb");
       }
+    }
+  }
+
+  @Test
+  void bgsaveWritesAConsistentImageInTheBackground() throws Exception {
+    try (TestServer s = TestServer.start("dir", dir.toString(), "enable-debug-command", "yes");
+        RespClient c = s.client()) {
+      c.call("DEBUG", "POPULATE", "20000");
+      String digest = c.call("DEBUG", "DIGEST");
+      assertThat(c.call("BGSAVE", "now")).isEqualTo("-ERR syntax error\r\n");
+      assertThat(c.call("BGSAVE")).isEqualTo("+Background saving started\r\n");
+      // Writes after the snapshot was taken are not in the file.
+      c.call("SET", "after", "1");
+      Await.until(
+          "bgsave done",
+          10_000,
+          () -> c.call("INFO", "persistence").contains("rdb_bgsave_in_progress:0\r\n"));
+      String info = c.call("INFO", "persistence");
+      assertThat(info).contains("rdb_last_bgsave_status:ok\r\n").contains("rdb_saves:1\r\n");
+      assertThat(info).contains("rdb_changes_since_last_save:1\r\n");
+      assertThat(c.call("DEBUG", "RELOAD", "NOSAVE")).isEqualTo("+OK\r\n");
+      assertThat(c.call("DEBUG", "DIGEST")).isEqualTo(digest);
+      assertThat(c.call("INFO", "persistence")).contains("rdb_last_load_keys_loaded:20000\r\n");
     }
   }
 }
