@@ -31,6 +31,9 @@ public final class RdbFile {
     aux(out, "ctime", Long.toString(nowMs / 1000));
     aux(out, "used-mem", Long.toString(usedMemory));
     aux(out, "aof-base", "0");
+    String policy = config.get("maxmemory-policy");
+    int access = policy.endsWith("-lru") ? ACCESS_LRU : policy.endsWith("-lfu") ? ACCESS_LFU : 0;
+    int clock = (int) ((nowMs / 1000) & LRU_MAX);
     for (int i = 0; i < ks.databases(); i++) {
       Database db = ks.db(i);
       if (db.size() == 0) {
@@ -46,7 +49,7 @@ public final class RdbFile {
           e -> {
             if (failure[0] == null) {
               try {
-                writeKey(out, e);
+                writeKey(out, e, access, clock);
               } catch (IOException | RdbException ex) {
                 failure[0] = ex;
               }
@@ -64,11 +67,27 @@ public final class RdbFile {
     out.flush();
   }
 
-  private static void writeKey(RdbOutput out, Entry e) throws IOException, RdbException {
+  private static final int ACCESS_LRU = 1;
+  private static final int ACCESS_LFU = 2;
+  private static final int LRU_MAX = 0xFFFFFF;
+
+  /**
+   * One key as rdbSaveKeyValuePair: expiry, then the idle time (LRU policies) or the access
+   * frequency (LFU policies), then type, key and value.
+   */
+  private static void writeKey(RdbOutput out, Entry e, int access, int clock)
+      throws IOException, RdbException {
     long at = e.expireAt();
     if (at >= 0) {
       out.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
       out.writeLe(at, 8);
+    }
+    if (access == ACCESS_LRU) {
+      out.writeByte(Rdb.OPCODE_IDLE);
+      out.writeLen((clock - (e.lru() & LRU_MAX)) & LRU_MAX);
+    } else if (access == ACCESS_LFU) {
+      out.writeByte(Rdb.OPCODE_FREQ);
+      out.writeByte(e.lru() & 0xff);
     }
     ValueCodec c = RdbValues.forValueType(e.type());
     out.writeByte(c.rdbType(e.value(), e.encoding()));
@@ -103,6 +122,9 @@ public final class RdbFile {
     RdbInput in = new RdbInput(data, 9, data.length);
     Database db = ks.db(0);
     long expireAt = -1;
+    long idle = -1;
+    int freq = -1;
+    boolean lfu = config.get("maxmemory-policy").endsWith("-lfu");
     long keys = 0;
     long skipped = 0;
     while (true) {
@@ -110,8 +132,8 @@ public final class RdbFile {
       switch (type) {
         case Rdb.OPCODE_EXPIRETIME -> expireAt = in.readLe(4) * 1000;
         case Rdb.OPCODE_EXPIRETIME_MS -> expireAt = in.readLe(8);
-        case Rdb.OPCODE_FREQ -> in.readByte();
-        case Rdb.OPCODE_IDLE -> in.readLen();
+        case Rdb.OPCODE_FREQ -> freq = in.readByte();
+        case Rdb.OPCODE_IDLE -> idle = in.readLen();
         case Rdb.OPCODE_SELECTDB -> {
           long id = in.readLen();
           if (id >= ks.databases()) {
@@ -143,7 +165,11 @@ public final class RdbFile {
           byte[] key = in.readString();
           ValueCodec.Loaded v = RdbValues.load(in, type, config);
           long at = expireAt;
+          long keyIdle = idle;
+          int keyFreq = freq;
           expireAt = -1;
+          idle = -1;
+          freq = -1;
           if (v == null) {
             Log.warning(
                 "rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.UTF_8));
@@ -162,7 +188,13 @@ public final class RdbFile {
           }
           Entry e = db.add(key, v.value(), v.type(), v.encoding(), lruClock);
           if (at >= 0) {
-            db.setExpire(e, at);
+            e = db.setExpire(e, at);
+          }
+          // objectSetLRUOrLFU: only the information the current policy uses is kept.
+          if (keyFreq >= 0 && lfu) {
+            e.setLru((int) ((((nowMs / 1000 / 60) & 0xFFFF) << 8) | keyFreq));
+          } else if (keyIdle >= 0 && !lfu) {
+            e.setLru((int) ((lruClock - keyIdle) & LRU_MAX));
           }
           keys++;
         }

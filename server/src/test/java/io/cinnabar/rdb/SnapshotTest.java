@@ -96,4 +96,30 @@ class SnapshotTest {
       assertThat(c.call("INFO", "persistence")).contains("rdb_last_load_keys_loaded:20000\r\n");
     }
   }
+
+  @Test
+  void idleTimeAndFrequencySurviveAReloadUnderTheirPolicies() throws Exception {
+    try (TestServer s =
+            TestServer.start(
+                "dir",
+                dir.toString(),
+                "enable-debug-command",
+                "yes",
+                "maxmemory-policy",
+                "allkeys-lru");
+        RespClient c = s.client()) {
+      c.call("SET", "k", "v");
+      String payload = c.call("DUMP", "k");
+      byte[] p = DumpRestoreTest.bulkBytes(payload);
+      assertThat(DumpRestoreTest.call(c, "RESTORE", "old", "0", p, "IDLETIME", "5000"))
+          .isEqualTo("+OK\r\n");
+      assertThat(c.call("DEBUG", "RELOAD")).isEqualTo("+OK\r\n");
+      assertThat(c.call("OBJECT", "IDLETIME", "old")).matches(":50\\d\\d\r\n");
+      assertThat(c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")).isEqualTo("+OK\r\n");
+      assertThat(DumpRestoreTest.call(c, "RESTORE", "hot", "0", p, "FREQ", "200"))
+          .isEqualTo("+OK\r\n");
+      assertThat(c.call("DEBUG", "RELOAD")).isEqualTo("+OK\r\n");
+      assertThat(c.call("OBJECT", "FREQ", "hot")).isEqualTo(":200\r\n");
+    }
+  }
 }
