@@ -3,7 +3,8 @@
 
 Usage: make-golden.py <port of a redis-server started with --enable-debug-command yes> <its dir>
 Writes supported.rdb / supported.expected (strings, lists, hashes in every encoding, TTLs,
-DEBUG POPULATE, two databases), sets-zsets.rdb, and dump-payloads.txt next to this script.
+DEBUG POPULATE, two databases), sets-zsets.rdb, dump-payloads.txt and dump-payloads-sets.txt
+next to this script.
 """
 import random, shutil, socket, sys, os
 
@@ -119,6 +120,18 @@ call("SADD", "set:intset", 1, 2, 3, -100, 70000)
 call("SADD", "set:ht", "a", "b", "c")
 call("ZADD", "zset:lp", 1, "a", 2.5, "b")
 call("ZADD", "zset:sl", *sum([[i, "m%d" % i] for i in range(200)], []))
+call("ZADD", "zset:special", "-inf", "lo", "inf", "hi", 0.1, "tenth", -2, "neg", 1e300, "huge")
 save("sets-zsets.rdb")
+# Set and sorted-set payloads with their contents, for RdbCollections' readers.
+out = ["# key rdb-encoding hex-members-or-member:score,... dump-hex"]
+for k in sorted(call("KEYS", "*")):
+    if call("TYPE", k) == b"set":
+        items = ",".join(sorted(m.hex() for m in call("SMEMBERS", k)))
+    else:
+        r = call("ZRANGE", k, 0, -1, "WITHSCORES")
+        items = ",".join("%s:%s" % (r[i].hex(), r[i + 1].decode()) for i in range(0, len(r), 2))
+    out.append("%s %s %s %s" % (k.decode(), call("OBJECT", "ENCODING", k).decode(), items,
+        call("DUMP", k).hex()))
+open(os.path.join(HERE, "dump-payloads-sets.txt"), "w").write("\n".join(out) + "\n")
 call("FLUSHALL")
 print("ok")

@@ -94,6 +94,11 @@ public final class RdbOutput {
     }
   }
 
+  /** Redis's rdbSaveBinaryDoubleValue: 8 bytes little-endian IEEE 754 (ZSET_2 scores). */
+  public void writeBinaryDouble(double v) throws IOException {
+    writeLe(Double.doubleToRawLongBits(v), 8);
+  }
+
   /** Redis's rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length. */
   public void writeLen(long len) throws IOException {
     ensure(9);
