@@ -179,10 +179,10 @@ public final class DumpRestoreCommands {
       c.db.delete(old);
       deleted = true;
     }
-    if (ttl > 0 && !absttl) {
-      ttl += now;
+    if (ttl != 0 && !absttl) {
+      ttl += now; // may wrap negative, as in Redis: then it counts as already expired
     }
-    if (ttl > 0 && ttl <= now) {
+    if (ttl != 0 && ttl <= now) {
       // Already expired: nothing is created (a replaced key is just deleted).
       if (deleted) {
         c.server.signalModifiedKey(c.db, key);
@@ -193,7 +193,7 @@ public final class DumpRestoreCommands {
       return;
     }
     Entry e = c.db.add(key, v.value(), v.type(), v.encoding(), c.server.lruClock());
-    if (ttl > 0) {
+    if (ttl != 0) {
       e = c.db.setExpire(e, ttl);
     }
     setLruOrLfu(c, e, idle, freq);
