@@ -21,5 +21,6 @@ public final class Commands {
     SortCommand.register(t);
     ClusterCommands.register(t);
     PubSubCommands.register(t);
+    DumpRestoreCommands.register(t);
   }
 }

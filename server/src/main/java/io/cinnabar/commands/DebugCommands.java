@@ -103,6 +103,7 @@ public final class DebugCommands {
           c.reply.simple(DebugDigest.hex(d));
         }
       }
+      case "reload" -> reload(c);
       case "object" -> {
         if (argc != 3) {
           syntax(c, r);
@@ -112,6 +113,40 @@ public final class DebugCommands {
       }
       default -> syntax(c, r);
     }
+  }
+
+  /** DEBUG RELOAD [NOSAVE] [NOFLUSH]: save, empty the keyspace, load the snapshot back. */
+  private static void reload(Client c) {
+    Request r = c.req;
+    boolean save = true;
+    boolean flush = true;
+    for (int i = 2; i < r.argc; i++) {
+      String opt = r.string(i).toLowerCase(java.util.Locale.ROOT);
+      if (opt.equals("nosave")) {
+        save = false;
+      } else if (opt.equals("noflush")) {
+        flush = false;
+      } else {
+        c.reply.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        return;
+      }
+    }
+    if (save && !io.cinnabar.rdb.Snapshots.save(c.server)) {
+      c.reply.error("ERR");
+      return;
+    }
+    if (flush) {
+      c.server.keyspace.flushAll();
+    }
+    try {
+      io.cinnabar.rdb.Snapshots.load(c.server);
+    } catch (io.cinnabar.rdb.RdbException | java.io.IOException e) {
+      io.cinnabar.server.Log.warning("Error loading the RDB dump: " + e.getMessage());
+      c.reply.error("ERR Error trying to load the RDB dump");
+      return;
+    }
+    io.cinnabar.server.Log.warning("DB reloaded by DEBUG RELOAD");
+    c.reply.ok();
   }
 
   private static void syntax(Client c, Request r) {

@@ -162,8 +162,9 @@ public final class ServerCommands {
   private static final byte[] ABORT = Bytes.ascii("abort");
 
   /**
-   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no RDB saving yet, so SAVE and the
-   * default save points have nothing to write; the server stops and the client sees the close.
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves the snapshot first with SAVE, or when save
+   * points are configured and NOSAVE is not given (as Redis); a failed save cancels the shutdown
+   * unless FORCE. The server stops and the client sees the close.
    */
   static void shutdown(Client c) {
     Request r = c.req;
@@ -171,6 +172,7 @@ public final class ServerCommands {
     boolean save = false;
     boolean abort = false;
     boolean other = false;
+    boolean force = false;
     for (int i = 1; i < r.argc; i++) {
       if (r.is(i, NOSAVE)) {
         nosave = true;
@@ -178,6 +180,7 @@ public final class ServerCommands {
         save = true;
       } else if (r.is(i, NOW) || r.is(i, FORCE)) {
         other = true;
+        force |= r.is(i, FORCE);
       } else if (r.is(i, ABORT)) {
         abort = true;
       } else {
@@ -194,6 +197,14 @@ public final class ServerCommands {
       return;
     }
     Log.warning("User requested shutdown...");
+    if (save || (!nosave && !c.server.config.get("save").isBlank())) {
+      Log.notice("Saving the final RDB snapshot before exiting.");
+      if (!io.cinnabar.rdb.Snapshots.save(c.server) && !force) {
+        Log.warning("Error trying to save the DB, can't exit.");
+        c.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+      }
+    }
     c.block();
     c.server.requestShutdown();
   }

@@ -196,7 +196,14 @@ public final class ServerCommand implements Callable<Integer> {
     private void onSignal(String name) {
       Log.warning("Received SIG" + name + " scheduling shutdown...");
       Server s = server;
-      new Thread(s::close, "cinnabar-shutdown").start();
+      new Thread(
+              () -> {
+                if (s.saveBeforeSignalShutdown(name)) {
+                  s.close();
+                }
+              },
+              "cinnabar-shutdown")
+          .start();
     }
 
     private synchronized void stop() {

@@ -55,6 +55,7 @@ public final class Server implements AutoCloseable {
       throw new StartupException(e.getCause().getMessage(), e.getCause());
     }
     try {
+      loadSnapshot(s);
       s.listen();
       s.listenBus();
     } catch (StartupException e) {
@@ -66,6 +67,19 @@ public final class Server implements AutoCloseable {
     }
     s.runOnLoop(s.ctx::startCron);
     return s;
+  }
+
+  /**
+   * Loads dir/dbfilename if it exists, before any client can connect (Redis's loadDataFromDisk).
+   */
+  private static void loadSnapshot(Server s) throws StartupException {
+    try {
+      io.cinnabar.rdb.Snapshots.load(s.ctx);
+    } catch (io.cinnabar.rdb.RdbException | java.io.IOException e) {
+      String msg = "Fatal error loading the DB: " + e.getMessage() + ". Exiting.";
+      Log.warning(msg);
+      throw new StartupException(msg, e);
+    }
   }
 
   private void listen() throws StartupException {
@@ -137,6 +151,39 @@ public final class Server implements AutoCloseable {
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The final snapshot of a shutdown by signal (Redis's prepareForShutdown): written when the
+   * {@code shutdown-on-sig<name>} flags say "save", or when save points are configured and they do
+   * not say "nosave". Returns false if saving failed without "force": the server keeps running.
+   */
+  public boolean saveBeforeSignalShutdown(String signal) {
+    String flags = ctx.config.get("shutdown-on-sig" + signal.toLowerCase(java.util.Locale.ROOT));
+    List<String> f = flags == null ? List.of() : List.of(flags.trim().split("\\s+"));
+    if (f.contains("nosave") || (!f.contains("save") && ctx.config.get("save").isBlank())) {
+      return true;
+    }
+    Log.notice("Saving the final RDB snapshot before exiting.");
+    boolean ok;
+    try {
+      ok = ctx.loop().submit(() -> io.cinnabar.rdb.Snapshots.save(ctx)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ok = false;
+    } catch (ExecutionException e) {
+      ok = false;
+    }
+    if (!ok && !f.contains("force")) {
+      Log.warning("Error trying to save the DB, can't exit.");
+      Log.warning(
+          "SIG"
+              + signal
+              + " received but errors trying to shut down the server, check the logs for more"
+              + " information");
+      return false;
+    }
+    return true;
   }
 
   /** Completes when the server has stopped (after SHUTDOWN or {@link #close()}). */

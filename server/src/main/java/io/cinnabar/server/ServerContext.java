@@ -35,6 +35,9 @@ public final class ServerContext {
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
 
+  /** Snapshot statistics and the running BGSAVE, if any. */
+  public final io.cinnabar.rdb.Persistence persistence = new io.cinnabar.rdb.Persistence();
+
   final OutputLimits outputLimits;
 
   /** Pub/sub channels, patterns and shard channels. */
