@@ -5,9 +5,8 @@ import io.cinnabar.keyspace.ValueType;
 import java.io.IOException;
 
 /**
- * The dispatch from value types to their {@link ValueCodec}s, both ways. Set and sorted-set codecs
- * plug in with {@link #register} when those types exist; until then their RDB types load with an
- * "unsupported type" error.
+ * The dispatch from value types to their {@link ValueCodec}s, both ways. A type without a codec
+ * (streams, modules) loads with an "unsupported type" error.
  */
 public final class RdbValues {
   private static final ValueCodec[] BY_VALUE_TYPE = new ValueCodec[16];
@@ -29,6 +28,7 @@ public final class RdbValues {
         Rdb.TYPE_HASH_ZIPMAP,
         Rdb.TYPE_HASH_ZIPLIST,
         Rdb.TYPE_HASH_LISTPACK);
+    register(ValueType.SET, new RdbSets(), Rdb.TYPE_SET, Rdb.TYPE_SET_INTSET);
   }
 
   private RdbValues() {}
@@ -79,7 +79,6 @@ public final class RdbValues {
 
   private static String describe(int rdbType) {
     return switch (rdbType) {
-      case Rdb.TYPE_SET, Rdb.TYPE_SET_INTSET -> "sets are not supported yet";
       case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2, Rdb.TYPE_ZSET_ZIPLIST, Rdb.TYPE_ZSET_LISTPACK ->
           "sorted sets are not supported yet";
       case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2 -> "streams are not supported";

@@ -35,13 +35,14 @@ public final class TestServer implements AutoCloseable {
           config.set(directives[i], directives[i + 1]);
         }
         Path tempDir = null;
+        // Each server gets its own dir (deleted on close) unless the test sets one: a dump.rdb
+        // or nodes.conf one test leaves must never be loaded by another.
+        if (!has(directives, "dir")) {
+          tempDir = Files.createTempDirectory("cinnabar-test");
+          config.set("dir", tempDir.toString());
+        }
         if (config.getBool("cluster-enabled")) {
-          // A cluster node needs its own nodes.conf and a bus port that exists (port + 10000 may
-          // not): tests that care set dir and cluster-port themselves.
-          if (!has(directives, "dir")) {
-            tempDir = Files.createTempDirectory("cinnabar-node");
-            config.set("dir", tempDir.toString());
-          }
+          // A cluster node needs a bus port that exists (port + 10000 may not).
           if (!has(directives, "cluster-port")) {
             config.set("cluster-port", Integer.toString(freePort()));
           }
