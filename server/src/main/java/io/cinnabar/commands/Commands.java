@@ -17,6 +17,7 @@ public final class Commands {
     KeyCommands.register(t);
     ListCommands.register(t);
     HashCommands.register(t);
+    SortedSetCommands.register(t);
     ClusterCommands.register(t);
     PubSubCommands.register(t);
   }

@@ -67,6 +67,15 @@ final class DebugDigest {
             mix(d, java.util.Arrays.copyOfRange(vb, vo, vo + vl));
             xor(digest, d); // digest ^= SHA1(pair digest), as Redis's xorDigest
           });
+    } else if (e.value() instanceof io.cinnabar.type.zset.ZSet z) {
+      // Each member and its "%.17g" score are mixed on their own and XORed in.
+      z.forEach(
+          (b, o, l, score) -> {
+            byte[] d = new byte[20];
+            mix(d, java.util.Arrays.copyOfRange(b, o, o + l));
+            mix(d, io.cinnabar.util.Doubles.format(score));
+            xor(digest, d);
+          });
     }
     if (e.expireAt() >= 0) {
       xor(digest, EXPIRE);

@@ -59,6 +59,8 @@ public final class Config {
   public volatile int notifyKeyspaceEvents;
   public volatile long hashMaxListpackEntries;
   public volatile long hashMaxListpackValue;
+  public volatile long zsetMaxListpackEntries;
+  public volatile long zsetMaxListpackValue;
   public volatile long listMaxListpackSize;
 
   public Config() {
@@ -284,6 +286,8 @@ public final class Config {
     notifyKeyspaceEvents = KeyspaceEvents.parse(get("notify-keyspace-events"));
     hashMaxListpackEntries = getLong("hash-max-listpack-entries");
     hashMaxListpackValue = getLong("hash-max-listpack-value");
+    zsetMaxListpackEntries = getLong("zset-max-listpack-entries");
+    zsetMaxListpackValue = getLong("zset-max-listpack-value");
     listMaxListpackSize = getLong("list-max-listpack-size");
   }
 }
