@@ -12,9 +12,9 @@ import io.cinnabar.util.Bytes;
 import io.cinnabar.util.Doubles;
 
 /**
- * Sorted set point commands (Redis's t_zset.c): ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE,
- * ZRANK, ZREVRANK, plus the lookup/commit helpers the other zset families share. Declarations are
- * in {@link ZSetSpecs}; ranges in {@link ZRangeCommands}, set algebra in {@link ZSetAlgebra},
+ * Sorted set point commands (Redis's t_zset.c): ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK,
+ * ZREVRANK, plus the lookup/commit helpers the other zset families share. Declarations are in
+ * {@link ZSetSpecs}; ranges in {@link ZRangeCommands}, set algebra in {@link ZSetAlgebra},
  * ZRANDMEMBER and ZSCAN in {@link ZRandScan}.
  */
 public final class SortedSetCommands {

@@ -66,16 +66,9 @@ public final class ZPopCommands {
     }
     long count = 1;
     if (r.argc == 3) {
-      if (!Args.longOrReply(c, 2)) {
-        return;
-      }
-      count = Args.toLong(r, 2);
+      count = Args.isLong(r, 2) ? Args.toLong(r, 2) : -1;
       if (count < 0) {
         c.reply.errorBytes(MUST_BE_POSITIVE);
-        return;
-      }
-      if (count == 0) {
-        c.reply.emptyArray();
         return;
       }
     }
@@ -83,7 +76,7 @@ public final class ZPopCommands {
     if (e == SortedSetCommands.WRONG) {
       return;
     }
-    if (e == null) {
+    if (e == null || count == 0) {
       c.reply.emptyArray();
       return;
     }

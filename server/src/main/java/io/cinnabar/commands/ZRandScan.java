@@ -81,7 +81,7 @@ final class ZRandScan {
     }
     int size = z.size();
     if (l >= size) {
-      ZRangeCommands.reply(out, z, 0, size - 1, false, withScores);
+      ZRangeCommands.reply(out, z, 0, size - 1, true, withScores); // Redis walks from the tail
       return;
     }
     int count = (int) l;

@@ -10,8 +10,8 @@ import io.cinnabar.util.Doubles;
 
 /**
  * The range commands of sorted sets (Redis's zrangeGenericCommand and friends): ZRANGE in all its
- * forms, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and ZREMRANGEBY*. Every range is resolved to an interval
- * of ascending ranks first, then walked in the requested direction.
+ * forms, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and ZREMRANGEBY*. Every range is resolved to an interval of
+ * ascending ranks first, then walked in the requested direction.
  */
 final class ZRangeCommands {
   private ZRangeCommands() {}
@@ -208,7 +208,9 @@ final class ZRangeCommands {
     }
     ZSet z = (ZSet) e.value();
     long[] iv =
-        type == RANK ? rankInterval(z.size(), start, end, rev) : interval(z, r, spec, offset, limit, rev);
+        type == RANK
+            ? rankInterval(z.size(), start, end, rev)
+            : interval(z, r, spec, offset, limit, rev);
     if (!store) {
       reply(c.reply, z, iv[0], iv[1], rev, withScores);
       return;

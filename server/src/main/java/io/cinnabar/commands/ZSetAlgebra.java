@@ -11,8 +11,8 @@ import java.util.Comparator;
 
 /**
  * ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (Redis's zunionInterDiffGenericCommand).
- * Inputs must be sorted sets; a plain set input is answered WRONGTYPE here (Redis would read it
- * as a zset whose scores are all 1).
+ * Inputs must be sorted sets; a plain set input is answered WRONGTYPE here (Redis would read it as
+ * a zset whose scores are all 1).
  */
 final class ZSetAlgebra {
   private ZSetAlgebra() {}
@@ -197,21 +197,19 @@ final class ZSetAlgebra {
     if (src[0].z == null || src[0].z.size() == 0) {
       return;
     }
-    src[0]
-        .z
-        .forEach(
-            (b, o, l, score) -> {
-              double v = weighted(score, src[0].weight);
-              for (int i = 1; i < src.length; i++) {
-                double other = src[i].z == null ? Double.NaN : src[i].z.score(b, o, l);
-                if (Double.isNaN(other)) {
-                  return;
-                }
-                v = aggregate(how, v, weighted(other, src[i].weight));
-              }
-              out.insertNew(b, o, l, v);
-              maxLen[0] = Math.max(maxLen[0], l);
-            });
+    src[0].z.forEach(
+        (b, o, l, score) -> {
+          double v = weighted(score, src[0].weight);
+          for (int i = 1; i < src.length; i++) {
+            double other = src[i].z == null ? Double.NaN : src[i].z.score(b, o, l);
+            if (Double.isNaN(other)) {
+              return;
+            }
+            v = aggregate(how, v, weighted(other, src[i].weight));
+          }
+          out.insertNew(b, o, l, v);
+          maxLen[0] = Math.max(maxLen[0], l);
+        });
   }
 
   private static long interCard(Src[] src, long limit) {
@@ -219,20 +217,18 @@ final class ZSetAlgebra {
       return 0;
     }
     long[] count = {0};
-    src[0]
-        .z
-        .forEach(
-            (b, o, l, score) -> {
-              if (limit > 0 && count[0] >= limit) {
-                return;
-              }
-              for (int i = 1; i < src.length; i++) {
-                if (src[i].z == null || Double.isNaN(src[i].z.score(b, o, l))) {
-                  return;
-                }
-              }
-              count[0]++;
-            });
+    src[0].z.forEach(
+        (b, o, l, score) -> {
+          if (limit > 0 && count[0] >= limit) {
+            return;
+          }
+          for (int i = 1; i < src.length; i++) {
+            if (src[i].z == null || Double.isNaN(src[i].z.score(b, o, l))) {
+              return;
+            }
+          }
+          count[0]++;
+        });
     return count[0];
   }
 
@@ -240,17 +236,15 @@ final class ZSetAlgebra {
     if (src[0].z == null) {
       return;
     }
-    src[0]
-        .z
-        .forEach(
-            (b, o, l, score) -> {
-              for (int i = 1; i < src.length; i++) {
-                if (src[i].z != null && !Double.isNaN(src[i].z.score(b, o, l))) {
-                  return;
-                }
-              }
-              out.insertNew(b, o, l, score);
-              maxLen[0] = Math.max(maxLen[0], l);
-            });
+    src[0].z.forEach(
+        (b, o, l, score) -> {
+          for (int i = 1; i < src.length; i++) {
+            if (src[i].z != null && !Double.isNaN(src[i].z.score(b, o, l))) {
+              return;
+            }
+          }
+          out.insertNew(b, o, l, score);
+          maxLen[0] = Math.max(maxLen[0], l);
+        });
   }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The large encoding of a sorted set (Redis's zskiplist plus its member dict): a skiplist ordered
- * by (score, member) with spans for ranks, and an open-addressing index from member to node.
- * Nodes keep their level-0 links in fields (level-0 spans are always 1) and only the quarter of
- * nodes taller than one level carry arrays, which keeps a member near 90 bytes.
+ * by (score, member) with spans for ranks, and an open-addressing index from member to node. Nodes
+ * keep their level-0 links in fields (level-0 spans are always 1) and only the quarter of nodes
+ * taller than one level carry arrays, which keeps a member near 90 bytes.
  */
 final class SkipList {
   static final int MAX_LEVEL = 32;
@@ -363,9 +363,9 @@ final class SkipList {
   }
 
   /**
-   * One ZSCAN step over the index: visits the members of slot {@code cursor} and of any empty
-   * slots after it, returns the next cursor (0 when done). Unlike Redis's reverse-binary dict
-   * cursor, a resize between calls may repeat or skip members.
+   * One ZSCAN step over the index: visits the members of slot {@code cursor} and of any empty slots
+   * after it, returns the next cursor (0 when done). Unlike Redis's reverse-binary dict cursor, a
+   * resize between calls may repeat or skip members.
    */
   long scan(long cursor, MemberVisitor v) {
     int i = (int) Math.min(cursor, table.length);

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A sorted set value (Redis's t_zset.c object): a {@link ZListpack} while it holds at most
  * zset-max-listpack-entries members of at most zset-max-listpack-value bytes, else a {@link
  * SkipList}. It converts to the skiplist when a write exceeds those limits and back only on the
- * creation paths that Redis converts on (see {@link #convertToListpackIfNeeded}). Ranks are
- * 0-based and ascending everywhere in this API.
+ * creation paths that Redis converts on (see {@link #convertToListpackIfNeeded}). Ranks are 0-based
+ * and ascending everywhere in this API.
  */
 public final class ZSet implements SizedValue, DeepCopyable {
   public static final int NX = 1;
@@ -72,8 +72,8 @@ public final class ZSet implements SizedValue, DeepCopyable {
   }
 
   /**
-   * Redis's zsetAdd: adds or updates a member under the NX/XX/GT/LT/INCR flags and returns the
-   * OUT_ flags; newScore[0] receives the resulting score when it was not a no-op.
+   * Redis's zsetAdd: adds or updates a member under the NX/XX/GT/LT/INCR flags and returns the OUT_
+   * flags; newScore[0] receives the resulting score when it was not a no-op.
    */
   public int add(
       double score,
