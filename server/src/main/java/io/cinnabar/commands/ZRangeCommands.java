@@ -314,7 +314,8 @@ final class ZRangeCommands {
     if (n > 0) {
       long before = z.memoryBytes();
       z.removeRange(iv[0], iv[1], null);
-      String event = type == RANK ? "zrembyrank" : type == SCORE ? "zrembyscore" : "zrembylex";
+      String event =
+          type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore" : "zremrangebylex";
       SortedSetCommands.changed(c, e, z, before, event, 1);
       c.server.keyspace.stats().dirty += n;
     }
