@@ -44,6 +44,41 @@ final class ZRangeCommands {
     int minArg;
     int maxArg;
 
+    /**
+     * zslIsInLexRange: false when the last member is below min or the first above max. It decides
+     * the mixed-score cases where a plain count would not match Redis.
+     */
+    boolean lexMayOverlap(ZSet z, Request r) {
+      if (!lex || z.size() == 0) {
+        return true;
+      }
+      boolean[] ok = {true};
+      z.range(z.size() - 1, z.size() - 1, false, (b, o, l, s) -> ok[0] = gteMin(b, o, l, r));
+      z.range(0, 0, false, (b, o, l, s) -> ok[0] &= lteMax(b, o, l, r));
+      return ok[0];
+    }
+
+    private boolean gteMin(byte[] b, int o, int l, Request r) {
+      if (minKind != 0) {
+        return minKind < 0;
+      }
+      int c = compare(b, o, l, r, minArg);
+      return minex ? c > 0 : c >= 0;
+    }
+
+    private boolean lteMax(byte[] b, int o, int l, Request r) {
+      if (maxKind != 0) {
+        return maxKind > 0;
+      }
+      int c = compare(b, o, l, r, maxArg);
+      return maxex ? c < 0 : c <= 0;
+    }
+
+    private static int compare(byte[] b, int o, int l, Request r, int arg) {
+      return java.util.Arrays.compareUnsigned(
+          b, o, o + l, r.bufs[arg], r.offs[arg] + 1, r.offs[arg] + r.lens[arg]);
+    }
+
     /** Number of members below the interval's start. */
     long lo(ZSet z, Request r) {
       if (!lex) {
@@ -251,6 +286,9 @@ final class ZRangeCommands {
 
   /** Ascending ranks of a score or lex interval after LIMIT offset count. */
   static long[] interval(ZSet z, Request r, Spec spec, long offset, long limit, boolean rev) {
+    if (!spec.lexMayOverlap(z, r)) {
+      return new long[] {0, -1};
+    }
     long lo = spec.lo(z, r);
     long hi = spec.hi(z, r); // exclusive
     long n = hi - lo;
@@ -273,7 +311,7 @@ final class ZRangeCommands {
     }
     ZSet z = SortedSetCommands.readOrReply(c, 1, () -> c.reply.integer(0));
     if (z != null) {
-      c.reply.integer(Math.max(0, spec.hi(z, r) - spec.lo(z, r)));
+      c.reply.integer(spec.lexMayOverlap(z, r) ? Math.max(0, spec.hi(z, r) - spec.lo(z, r)) : 0);
     }
   }
 

@@ -22,7 +22,7 @@ final class ZListpack {
     count = o.count;
   }
 
-  int len(int p) {
+  private int header(int p) {
     int v = 0;
     int shift = 0;
     while (true) {
@@ -35,6 +35,12 @@ final class ZListpack {
     }
   }
 
+  /** Member length of the entry at p. */
+  int len(int p) {
+    return header(p) >>> 1;
+  }
+
+  /** Offset of the member bytes of the entry at p. */
   int data(int p) {
     while (buf[p] < 0) {
       p++;
@@ -43,7 +49,20 @@ final class ZListpack {
   }
 
   double score(int p) {
-    int s = data(p) + len(p);
+    int h = header(p);
+    int s = data(p) + (h >>> 1);
+    if ((h & 1) != 0) {
+      long v = 0;
+      int shift = 0;
+      while (true) {
+        int b = buf[s++];
+        v |= (long) (b & 0x7f) << shift;
+        if (b >= 0) {
+          return (double) ((v >>> 1) ^ -(v & 1));
+        }
+        shift += 7;
+      }
+    }
     long bits = 0;
     for (int i = 0; i < 8; i++) {
       bits = (bits << 8) | (buf[s + i] & 0xff);
@@ -52,7 +71,28 @@ final class ZListpack {
   }
 
   int next(int p) {
-    return data(p) + len(p) + 8;
+    int h = header(p);
+    int s = data(p) + (h >>> 1);
+    if ((h & 1) == 0) {
+      return s + 8;
+    }
+    while (buf[s] < 0) {
+      s++;
+    }
+    return s + 1;
+  }
+
+  /** Small integral scores are stored as zigzag varints (as Redis's listpack stores integers). */
+  private static boolean compact(double score) {
+    return score == Math.rint(score) && Math.abs(score) < (1L << 50) && !Double.isInfinite(score);
+  }
+
+  private static int varintSize(long v) {
+    int n = 1;
+    while ((v >>>= 7) != 0) {
+      n++;
+    }
+    return n;
   }
 
   /** Position of the entry at rank i. */
@@ -105,14 +145,22 @@ final class ZListpack {
       if (compare(score(p), buf, d, l, score, b, off, len) > 0) {
         break;
       }
-      p = d + l + 8;
+      p = next(p);
     }
-    int size = varintSize(len) + len + 8;
+    boolean small = compact(score);
+    long zig = 0;
+    if (small) {
+      long v = (long) score;
+      zig = (v << 1) ^ (v >> 63);
+    }
+    int header = (len << 1) | (small ? 1 : 0);
+    int size = varintSize(header) + len + (small ? varintSize(zig) : 8);
     if (used + size > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(used + size, buf.length + (buf.length >> 1)));
+      // Grow to fit, as a listpack reallocates on insert: no spare room kept in small sets.
+      buf = Arrays.copyOf(buf, (used + size + 7) & ~7);
     }
     System.arraycopy(buf, p, buf, p + size, used - p);
-    int v = len;
+    int v = header;
     while (v >= 0x80) {
       buf[p++] = (byte) (v | 0x80);
       v >>>= 7;
@@ -120,10 +168,18 @@ final class ZListpack {
     buf[p++] = (byte) v;
     System.arraycopy(b, off, buf, p, len);
     p += len;
-    long bits = Double.doubleToRawLongBits(score);
-    for (int i = 7; i >= 0; i--) {
-      buf[p + i] = (byte) bits;
-      bits >>>= 8;
+    if (small) {
+      while (zig >= 0x80 || zig < 0) {
+        buf[p++] = (byte) (zig | 0x80);
+        zig >>>= 7;
+      }
+      buf[p] = (byte) zig;
+    } else {
+      long bits = Double.doubleToRawLongBits(score);
+      for (int i = 7; i >= 0; i--) {
+        buf[p + i] = (byte) bits;
+        bits >>>= 8;
+      }
     }
     used += size;
     count++;
@@ -134,14 +190,9 @@ final class ZListpack {
     System.arraycopy(buf, end, buf, p, used - end);
     used -= end - p;
     count--;
-  }
-
-  static int varintSize(int v) {
-    int n = 1;
-    while ((v >>>= 7) != 0) {
-      n++;
+    if (buf.length > 2 * used + 64) {
+      buf = Arrays.copyOf(buf, (used + 7) & ~7);
     }
-    return n;
   }
 
   void visit(int p, MemberVisitor v) {
