@@ -77,7 +77,7 @@ final class ZSetAlgebra {
     int j = numkeysIdx + n + 1;
     int remaining = r.argc - j;
     while (remaining > 0) {
-      if (op != DIFF && !cardOnly && remaining >= n && r.is(j, WEIGHTS)) {
+      if (op != DIFF && !cardOnly && remaining >= n + 1 && r.is(j, WEIGHTS)) {
         j++;
         remaining--;
         for (int i = 0; i < n; i++, j++, remaining--) {
