@@ -58,7 +58,7 @@ final class ZRangeCommands {
       return ok[0];
     }
 
-    private boolean gteMin(byte[] b, int o, int l, Request r) {
+    boolean gteMin(byte[] b, int o, int l, Request r) {
       if (minKind != 0) {
         return minKind < 0;
       }
@@ -66,7 +66,7 @@ final class ZRangeCommands {
       return minex ? c > 0 : c >= 0;
     }
 
-    private boolean lteMax(byte[] b, int o, int l, Request r) {
+    boolean lteMax(byte[] b, int o, int l, Request r) {
       if (maxKind != 0) {
         return maxKind > 0;
       }
@@ -289,6 +289,9 @@ final class ZRangeCommands {
     if (!spec.lexMayOverlap(z, r)) {
       return new long[] {0, -1};
     }
+    if (spec.lex && z.isListpack()) {
+      return lexListpack(z, r, spec, offset, limit, rev);
+    }
     long lo = spec.lo(z, r);
     long hi = spec.hi(z, r); // exclusive
     long n = hi - lo;
@@ -302,6 +305,59 @@ final class ZRangeCommands {
     return new long[] {lo + offset, lo + offset + count - 1};
   }
 
+  /**
+   * A lex interval on a listpack walked exactly as Redis walks it (zzlFirstInLexRange /
+   * zzlLastInLexRange, then OFFSET skipped unchecked, then members taken while in range), so that
+   * sets with mixed scores give Redis's answer too.
+   */
+  private static long[] lexListpack(
+      ZSet z, Request r, Spec spec, long offset, long limit, boolean rev) {
+    int n = z.size();
+    byte[][] ms = new byte[n][];
+    int[] k = {0};
+    z.forEach((b, o, l, s) -> ms[k[0]++] = java.util.Arrays.copyOfRange(b, o, o + l));
+    long[] empty = {0, -1};
+    if (offset < 0) {
+      return empty;
+    }
+    if (!rev) {
+      int start = 0;
+      while (start < n && !spec.gteMin(ms[start], 0, ms[start].length, r)) {
+        start++;
+      }
+      if (start == n || !spec.lteMax(ms[start], 0, ms[start].length, r)) {
+        return empty;
+      }
+      long i = start + offset;
+      long from = i;
+      long taken = 0;
+      while (i < n
+          && (limit < 0 || taken < limit)
+          && spec.lteMax(ms[(int) i], 0, ms[(int) i].length, r)) {
+        i++;
+        taken++;
+      }
+      return taken == 0 ? empty : new long[] {from, i - 1};
+    }
+    int end = n - 1;
+    while (end >= 0 && !spec.lteMax(ms[end], 0, ms[end].length, r)) {
+      end--;
+    }
+    if (end < 0 || !spec.gteMin(ms[end], 0, ms[end].length, r)) {
+      return empty;
+    }
+    long i = end - offset;
+    long to = i;
+    long taken = 0;
+    while (i >= 0
+        && (limit < 0 || taken < limit)
+        && spec.gteMin(ms[(int) i], 0, ms[(int) i].length, r)) {
+      i--;
+      taken++;
+    }
+    return taken == 0 ? empty : new long[] {i + 1, to};
+  }
+
   static void zcount(Client c, boolean lex) {
     Request r = c.req;
     Spec spec = lex ? parseLex(r, 2, 3) : parseScore(r, 2, 3);
@@ -310,7 +366,13 @@ final class ZRangeCommands {
       return;
     }
     ZSet z = SortedSetCommands.readOrReply(c, 1, () -> c.reply.integer(0));
-    if (z != null) {
+    if (z == null) {
+      return;
+    }
+    if (lex && z.isListpack()) {
+      long[] iv = interval(z, r, spec, 0, -1, false);
+      c.reply.integer(iv[1] - iv[0] + 1);
+    } else {
       c.reply.integer(spec.lexMayOverlap(z, r) ? Math.max(0, spec.hi(z, r) - spec.lo(z, r)) : 0);
     }
   }
