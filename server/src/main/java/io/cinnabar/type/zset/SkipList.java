@@ -363,20 +363,23 @@ final class SkipList {
   }
 
   /**
-   * One ZSCAN step over the index: visits the members of slot {@code cursor} and of any empty slots
-   * after it, returns the next cursor (0 when done). Unlike Redis's reverse-binary dict cursor, a
-   * resize between calls may repeat or skip members.
+   * One ZSCAN step with Redis's reverse-binary cursor over home slots: visits the members whose
+   * hash maps to slot {@code cursor & mask} (they lie in the probe run starting there), returns the
+   * next cursor, 0 when done. As with Redis's dict, a member present for the whole scan is returned
+   * at least once even if the index grows or shrinks between calls.
    */
   long scan(long cursor, MemberVisitor v) {
-    int i = (int) Math.min(cursor, table.length);
-    while (i < table.length && table[i] == null) {
-      i++;
-    }
-    if (i < table.length) {
+    int mask = table.length - 1;
+    int home = (int) (cursor & mask);
+    for (int i = home; table[i] != null; i = (i + 1) & mask) {
       Node n = table[i];
-      v.visit(n.member, 0, n.member.length, n.score);
-      i++;
+      if ((hash(n.member, 0, n.member.length) & mask) == home) {
+        v.visit(n.member, 0, n.member.length, n.score);
+      }
     }
-    return i >= table.length ? 0 : i;
+    cursor |= ~(long) mask;
+    cursor = Long.reverse(cursor);
+    cursor++;
+    return Long.reverse(cursor);
   }
 }
