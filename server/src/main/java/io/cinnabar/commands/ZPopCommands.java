@@ -25,8 +25,9 @@ public final class ZPopCommands {
 
   /**
    * Pops up to count members from the lowest (or highest, when max) end of a non-empty zset and
-   * replies: [key, elements] when emitKey; elements as [member, score] pairs when nested, else
-   * flat. Raises zpopmin/zpopmax (and del if emptied) and signals the key.
+   * replies: elements as [member, score] pairs when nested, else flat; with emitKey, [key,
+   * [pairs...]] when nested (ZMPOP, BZMPOP) or the flat [key, member, score...] of BZPOPMIN. Raises
+   * zpopmin/zpopmax (and del if emptied) and signals the key.
    */
   public static void popFrom(
       Client c, Entry e, boolean max, long count, boolean emitKey, boolean nested) {
@@ -34,11 +35,16 @@ public final class ZPopCommands {
     Reply out = c.reply;
     long n = Math.min(count, z.size());
     long before = z.memoryBytes();
-    if (emitKey) {
-      out.array(2);
+    if (emitKey && nested) {
+      out.array(2); // ZMPOP, BZMPOP: [key, [[member, score], ...]]
       out.bulk(e.key());
+      out.array(n);
+    } else if (emitKey) {
+      out.array(1 + 2 * n); // BZPOPMIN, BZPOPMAX: [key, member, score]
+      out.bulk(e.key());
+    } else {
+      out.array(nested ? n : 2 * n);
     }
-    out.array(nested ? n : 2 * n);
     long from = max ? z.size() - n : 0;
     long to = max ? z.size() - 1 : n - 1;
     z.range(
