@@ -34,6 +34,14 @@ final class SkipList {
     }
   }
 
+  /** Per-thread search paths, so an insert or delete allocates nothing but its node. */
+  private static final class Scratch {
+    final Node[] update = new Node[MAX_LEVEL];
+    final int[] rank = new int[MAX_LEVEL];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   final Node header = new Node(null, 0, MAX_LEVEL);
   Node tail;
   int length;
@@ -96,8 +104,9 @@ final class SkipList {
 
   /** Inserts a member that is not present. */
   Node insert(byte[] member, double score) {
-    Node[] update = new Node[MAX_LEVEL];
-    int[] rank = new int[MAX_LEVEL];
+    Scratch sc = SCRATCH.get();
+    Node[] update = sc.update;
+    int[] rank = sc.rank;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -136,13 +145,14 @@ final class SkipList {
       tail = x;
     }
     length++;
+    Arrays.fill(update, null); // the scratch must not keep a deleted list reachable
     indexPut(x);
     bytes += nodeBytes(x);
     return x;
   }
 
   private Node[] updateFor(Node n) {
-    Node[] update = new Node[MAX_LEVEL];
+    Node[] update = SCRATCH.get().update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       Node f;
@@ -177,7 +187,9 @@ final class SkipList {
   }
 
   void delete(Node n) {
-    unlink(n, updateFor(n));
+    Node[] update = updateFor(n);
+    unlink(n, update);
+    Arrays.fill(update, null);
   }
 
   /** Changes a node's score, moving it if its position changes; returns the live node. */
