@@ -71,6 +71,15 @@ final class DebugDigest {
     } else if (e.value() instanceof io.cinnabar.type.set.SetValue s) {
       // Each member is XORed in on its own (xorDigest), so the order does not matter.
       s.forEach((b, o, l) -> xor(digest, java.util.Arrays.copyOfRange(b, o, o + l)));
+    } else if (e.value() instanceof io.cinnabar.type.zset.ZSet z) {
+      // Each member and its "%.17g" score are mixed on their own and XORed in.
+      z.forEach(
+          (b, o, l, score) -> {
+            byte[] d = new byte[20];
+            mix(d, java.util.Arrays.copyOfRange(b, o, o + l));
+            mix(d, io.cinnabar.util.Doubles.format(score));
+            xor(digest, d);
+          });
     }
     if (e.expireAt() >= 0) {
       xor(digest, EXPIRE);

@@ -59,6 +59,8 @@ public final class Config {
   public volatile int notifyKeyspaceEvents;
   public volatile long hashMaxListpackEntries;
   public volatile long hashMaxListpackValue;
+  public volatile long zsetMaxListpackEntries;
+  public volatile long zsetMaxListpackValue;
   public volatile long listMaxListpackSize;
   public volatile long setMaxIntsetEntries;
 
@@ -285,6 +287,8 @@ public final class Config {
     notifyKeyspaceEvents = KeyspaceEvents.parse(get("notify-keyspace-events"));
     hashMaxListpackEntries = getLong("hash-max-listpack-entries");
     hashMaxListpackValue = getLong("hash-max-listpack-value");
+    zsetMaxListpackEntries = getLong("zset-max-listpack-entries");
+    zsetMaxListpackValue = getLong("zset-max-listpack-value");
     listMaxListpackSize = getLong("list-max-listpack-size");
     setMaxIntsetEntries = getLong("set-max-intset-entries");
   }
