@@ -17,12 +17,9 @@ public final class Commands {
     KeyCommands.register(t);
     ListCommands.register(t);
     HashCommands.register(t);
-<<<<<<< HEAD
     SetCommands.register(t);
     SortCommand.register(t);
-=======
     SortedSetCommands.register(t);
->>>>>>> zsets
     ClusterCommands.register(t);
     PubSubCommands.register(t);
     DumpRestoreCommands.register(t);
