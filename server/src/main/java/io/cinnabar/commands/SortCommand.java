@@ -14,6 +14,7 @@ import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
 import io.cinnabar.type.list.QuickList;
 import io.cinnabar.type.set.SetValue;
+import io.cinnabar.type.zset.ZSet;
 import io.cinnabar.util.Bytes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -205,7 +206,7 @@ public final class SortCommand {
     switch (type) {
       case ValueType.LIST -> listElements((QuickList) e.value(), v);
       case ValueType.SET -> setElements((SetValue) e.value(), v);
-      case ValueType.ZSET -> zsetElements(e.value(), v);
+      case ValueType.ZSET -> zsetElements((ZSet) e.value(), v);
       default -> throw new IllegalStateException("bad SORT type " + type);
     }
     if (reverse && type != ValueType.SET) {
@@ -226,13 +227,9 @@ public final class SortCommand {
     s.forEach((b, o, l) -> v.add(new Item(java.util.Arrays.copyOfRange(b, o, o + l))));
   }
 
-  /**
-   * A sorted set's members in score order (Redis keeps that order under BY nosort, and DESC
-   * reverses it). The zset type is not merged yet: until it is, a zset sorts as an empty key. The
-   * zset helper adds its members here, ascending by (score, member).
-   */
-  private static void zsetElements(Object zset, List<Item> v) {
-    // Intentionally empty until io.cinnabar.type.zset lands.
+  /** A sorted set's members in score order (Redis keeps that order under BY nosort). */
+  private static void zsetElements(ZSet z, List<Item> v) {
+    z.forEach((b, o, l, score) -> v.add(new Item(java.util.Arrays.copyOfRange(b, o, o + l))));
   }
 
   /** Fills scores (or ALPHA compare values); true if some score is not a valid double. */

@@ -11,8 +11,8 @@ import java.util.Comparator;
 
 /**
  * ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (Redis's zunionInterDiffGenericCommand).
- * Inputs must be sorted sets; a plain set input is answered WRONGTYPE here (Redis would read it as
- * a zset whose scores are all 1).
+ * Inputs are sorted sets or plain sets, a set read as a sorted set whose scores are all 1 (as
+ * Redis's zsetopsrc does).
  */
 final class ZSetAlgebra {
   private ZSetAlgebra() {}
@@ -63,11 +63,14 @@ final class ZSetAlgebra {
       if (e == null) {
         continue;
       }
-      if (e.type() != ValueType.ZSET) {
+      if (e.type() == ValueType.SET) {
+        sets[i] = asZset((io.cinnabar.type.set.SetValue) e.value());
+      } else if (e.type() == ValueType.ZSET) {
+        sets[i] = (ZSet) e.value();
+      } else {
         c.reply.errorBytes(Errors.WRONGTYPE);
         return;
       }
-      sets[i] = (ZSet) e.value();
     }
     double[] weights = new double[n];
     Arrays.fill(weights, 1);
@@ -155,6 +158,13 @@ final class ZSetAlgebra {
     String event = op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore";
     SortedSetCommands.storeResult(c, 1, result, event);
     c.reply.integer(result.size());
+  }
+
+  /** A set as a sorted set of score 1 members (a temporary copy, read only). */
+  private static ZSet asZset(io.cinnabar.type.set.SetValue s) {
+    ZSet z = ZSet.skiplist();
+    s.forEach((b, o, l) -> z.insertNew(b, o, l, 1.0));
+    return z;
   }
 
   private static double weighted(double score, double weight) {

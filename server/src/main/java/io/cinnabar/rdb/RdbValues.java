@@ -29,6 +29,13 @@ public final class RdbValues {
         Rdb.TYPE_HASH_ZIPLIST,
         Rdb.TYPE_HASH_LISTPACK);
     register(ValueType.SET, new RdbSets(), Rdb.TYPE_SET, Rdb.TYPE_SET_INTSET);
+    register(
+        ValueType.ZSET,
+        new RdbZsets(),
+        Rdb.TYPE_ZSET,
+        Rdb.TYPE_ZSET_2,
+        Rdb.TYPE_ZSET_ZIPLIST,
+        Rdb.TYPE_ZSET_LISTPACK);
   }
 
   private RdbValues() {}
@@ -79,8 +86,6 @@ public final class RdbValues {
 
   private static String describe(int rdbType) {
     return switch (rdbType) {
-      case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2, Rdb.TYPE_ZSET_ZIPLIST, Rdb.TYPE_ZSET_LISTPACK ->
-          "sorted sets are not supported yet";
       case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2 -> "streams are not supported";
       case Rdb.TYPE_MODULE_2 -> "module values are not supported";
       default -> "not supported";
