@@ -125,13 +125,37 @@ class RdbGoldenTest {
     }
   }
 
+  /**
+   * A file redis-server 7.0.15 wrote with sets and sorted sets of every encoding loads with the
+   * encodings and digests Redis reports for it (recorded from redis-server loading the same file).
+   */
   @Test
-  void setsAndSortedSetsAreRejectedClearlyForNow() throws Exception {
-    byte[] data = resource("sets-zsets.rdb");
-    assertThatThrownBy(
-            () -> RdbFile.load(data, new Keyspace(16), new Config(), System.currentTimeMillis(), 0))
-        .isInstanceOf(RdbException.class)
-        .hasMessageContaining("not supported yet");
+  void setsAndSortedSetsLoadAsRedisLoadsThem() throws Exception {
+    Path dir = Files.createTempDirectory("cinnabar-rdb-sets");
+    Files.write(dir.resolve("dump.rdb"), resource("sets-zsets.rdb"));
+    String[][] expected = {
+      {"zset:special", "listpack", "8c012154a94e11fd39fdd450d225dbc5fad810b9"},
+      {"zset:sl", "skiplist", "981002a26dc5c65b35baac65a30f21b91b0a7b44"},
+      {"set:ht", "hashtable", "593c2414786d75446e97f4ea5d4b731f3313da72"},
+      {"set:intset", "intset", "5ec6f4af069ee27b44dd7eb47feb1675bc6d776f"},
+      {"zset:lp", "listpack", "c45c5b051acd64070e5ed1a949939d5145f806c5"}
+    };
+    try (TestServer s = TestServer.start("dir", dir.toString(), "enable-debug-command", "yes");
+        RespClient c = s.client()) {
+      assertThat(c.call("DBSIZE")).isEqualTo(":5\r\n");
+      for (String[] k : expected) {
+        assertThat(c.call("OBJECT", "ENCODING", k[0])).as(k[0]).contains(k[1]);
+        assertThat(c.call("DEBUG", "DIGEST-VALUE", k[0])).as(k[0]).contains(k[2]);
+      }
+      assertThat(c.call("DEBUG", "DIGEST")).contains("4613ccc412a08fd642a03d4a8719a704674a6130");
+      // Saved again by Cinnabar, the file reloads to the same data.
+      assertThat(c.call("DEBUG", "RELOAD")).isEqualTo("+OK\r\n");
+      assertThat(c.call("DEBUG", "DIGEST")).contains("4613ccc412a08fd642a03d4a8719a704674a6130");
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   @Test
