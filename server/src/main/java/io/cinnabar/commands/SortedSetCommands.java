@@ -40,6 +40,7 @@ public final class SortedSetCommands {
   /** Registers every sorted set command. */
   public static void register(CommandTable t) {
     ZSetSpecs.register(t);
+    BlockingZSetCommands.register(t);
   }
 
   /** Returned by {@link #writeTarget} after replying WRONGTYPE. */

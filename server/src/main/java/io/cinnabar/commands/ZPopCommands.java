@@ -89,19 +89,22 @@ public final class ZPopCommands {
     popFrom(c, e, max, count, false, r.argc == 3 && c.reply.protocol() > 2);
   }
 
-  /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
-  static void zmpop(Client c) {
+  /**
+   * The arguments after numkeys of ZMPOP/BZMPOP: {whereIdx, max (1/0), count}, or null after
+   * replying an error. {@code numkeysArg} is where numkeys is; the keys follow it.
+   */
+  static long[] mpopArgs(Client c, int numkeysArg) {
     Request r = c.req;
-    long numkeys = Args.isLong(r, 1) ? Args.toLong(r, 1) : 0;
+    long numkeys = Args.isLong(r, numkeysArg) ? Args.toLong(r, numkeysArg) : 0;
     if (numkeys <= 0) {
       c.reply.errorBytes(NUMKEYS);
-      return;
+      return null;
     }
-    if (numkeys >= r.argc - 2) {
+    if (numkeys >= r.argc - numkeysArg - 1) {
       c.reply.errorBytes(Errors.SYNTAX);
-      return;
+      return null;
     }
-    int whereIdx = (int) numkeys + 2;
+    int whereIdx = (int) numkeys + numkeysArg + 1;
     boolean max;
     if (r.is(whereIdx, MIN)) {
       max = false;
@@ -109,7 +112,7 @@ public final class ZPopCommands {
       max = true;
     } else {
       c.reply.errorBytes(Errors.SYNTAX);
-      return;
+      return null;
     }
     long count = -1;
     for (int j = whereIdx + 1; j < r.argc; j++) {
@@ -117,17 +120,26 @@ public final class ZPopCommands {
         count = Args.isLong(r, j + 1) ? Args.toLong(r, j + 1) : 0;
         if (count <= 0) {
           c.reply.errorBytes(COUNT_POSITIVE);
-          return;
+          return null;
         }
         j++;
       } else {
         c.reply.errorBytes(Errors.SYNTAX);
-        return;
+        return null;
       }
     }
-    if (count == -1) {
-      count = 1;
+    return new long[] {whereIdx, max ? 1 : 0, count == -1 ? 1 : count};
+  }
+
+  /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
+  static void zmpop(Client c) {
+    long[] a = mpopArgs(c, 1);
+    if (a == null) {
+      return;
     }
+    int whereIdx = (int) a[0];
+    boolean max = a[1] == 1;
+    long count = a[2];
     for (int k = 2; k < whereIdx; k++) {
       Entry e = StringCommands.lookupWrite(c, k);
       if (e == null) {

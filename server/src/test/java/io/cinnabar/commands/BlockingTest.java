@@ -338,4 +338,35 @@ class BlockingTest {
       assertThat(a.call("BLPOP", "k", "0")).isEqualTo(pair("k", "v"));
     }
   }
+
+  @Test
+  void sortedSetPopsWakeInOrderAndTimeOut() throws InterruptedException {
+    try (RespClient a = server.client();
+        RespClient b = server.client();
+        RespClient c = server.client()) {
+      a.send("BZPOPMIN", "z", "other", "0");
+      awaitBlocked(1);
+      b.send("BZMPOP", "0", "2", "other", "z", "MAX", "COUNT", "5");
+      awaitBlocked(2);
+      c.send("BZPOPMAX", "z", "0.05");
+      // A list under the key does not wake sorted-set waiters.
+      assertThat(ctl.call("RPUSH", "other", "x")).isEqualTo(":1\r\n");
+      assertThat(ctl.call("DEL", "other")).isEqualTo(":1\r\n");
+      assertThat(c.readReply()).isEqualTo("*-1\r\n"); // timed out meanwhile
+      assertThat(ctl.call("ZADD", "z", "1", "a", "2", "b", "3", "c")).isEqualTo(":3\r\n");
+      assertThat(a.readReply()).isEqualTo("*3\r\n" + bulk("z") + bulk("a") + bulk("1"));
+      assertThat(b.readReply())
+          .isEqualTo(
+              "*2\r\n"
+                  + bulk("z")
+                  + "*2\r\n*2\r\n"
+                  + bulk("c")
+                  + bulk("3")
+                  + "*2\r\n"
+                  + bulk("b")
+                  + bulk("2"));
+      assertThat(ctl.call("EXISTS", "z")).isEqualTo(":0\r\n");
+      awaitBlocked(0);
+    }
+  }
 }
