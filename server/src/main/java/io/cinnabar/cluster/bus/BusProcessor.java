@@ -162,7 +162,14 @@ final class BusProcessor {
         ln.shardId = m.sender;
         ln.flags &= ~ClusterNode.FLAG_HANDSHAKE;
         ln.flags |= m.flags & ROLE;
+        ln.configEpoch = m.configEpoch;
+        if (Long.compareUnsigned(m.currentEpoch, t.currentEpoch) > 0) {
+          t.currentEpoch = m.currentEpoch;
+        }
         bus.changed();
+        // Unlike Redis 7.0 (which waits for the node's next PING/PONG), the handshake PONG's
+        // header and gossip are used at once: the node's slots are known a ping round earlier.
+        sender = ln;
       } else if (!ln.id.equals(m.sender)) {
         ln.ip = "";
         ln.port = 0;
@@ -184,6 +191,9 @@ final class BusProcessor {
       link.node.pingSentMs = 0;
     }
     if (sender == null) {
+      if (m.type == ClusterMessage.MEET) {
+        gossip(bus, null, m.ping().gossip(), now); // as Redis: a MEET's gossip is trusted
+      }
       return;
     }
     updateRole(bus, sender, m);
@@ -330,7 +340,8 @@ final class BusProcessor {
             n.pongReceivedMs = pong;
           }
         }
-      } else if ((g.flags() & ClusterNode.FLAG_NOADDR) == 0
+      } else if (sender != null
+          && (g.flags() & ClusterNode.FLAG_NOADDR) == 0
           && !bus.blacklist.containsKey(g.nodeId())
           && !g.ip().isEmpty()) {
         bus.meet(g.ip(), g.port(), g.cport());
