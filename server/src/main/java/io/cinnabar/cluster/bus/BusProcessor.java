@@ -38,8 +38,7 @@ final class BusProcessor {
       System.arraycopy(primary.slots, 0, m.myslots, 0, m.myslots.length);
     }
     m.primaryId = me.primaryId;
-    String ip = bus.config.get("cluster-announce-ip");
-    m.myip = ip == null ? "" : ip;
+    m.myip = bus.settings.announceIp();
     m.state = bus.stateOk() ? ClusterMessage.STATE_OK : ClusterMessage.STATE_FAIL;
     m.offset = me.replOffset;
     return m;
@@ -83,8 +82,8 @@ final class BusProcessor {
               0));
     }
     List<PingExt> ext = new ArrayList<>();
-    String host = bus.config.get("cluster-announce-hostname");
-    if (host != null && !host.isEmpty()) {
+    String host = bus.settings.announceHostname();
+    if (!host.isEmpty()) {
       ext.add(new PingExt.Hostname(host));
     }
     ClusterMessage m = header(bus, type);
@@ -128,9 +127,8 @@ final class BusProcessor {
       return; // FAIL, PUBLISH, failover and module messages come with later work
     }
     if (m.type == ClusterMessage.PING || m.type == ClusterMessage.MEET) {
-      String announce = bus.config.get("cluster-announce-ip");
       if ((m.type == ClusterMessage.MEET || t.myself.ip.isEmpty())
-          && (announce == null || announce.isEmpty())) {
+          && bus.settings.announceIp().isEmpty()) {
         String ip = ((InetSocketAddress) link.channel.localAddress()).getAddress().getHostAddress();
         if (!ip.equals(t.myself.ip)) {
           t.myself.ip = ip;
