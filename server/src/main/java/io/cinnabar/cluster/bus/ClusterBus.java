@@ -57,6 +57,7 @@ public final class ClusterBus implements AutoCloseable {
   final Membership membership = new Membership(this);
   private final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
+  private final ConfigSaver saver;
   private final Consumer<ClusterTopology> publisher;
 
   /** The cluster-* options in force; replaced (never changed) on CONFIG SET, read on the bus. */
@@ -77,6 +78,7 @@ public final class ClusterBus implements AutoCloseable {
     this.settings = settings;
     this.table = table;
     this.file = file;
+    this.saver = new ConfigSaver(file);
     this.publisher = pub;
   }
 
@@ -200,7 +202,7 @@ public final class ClusterBus implements AutoCloseable {
     if (loop == null || loop.inEventLoop()) {
       try {
         T r = work.call();
-        afterEvent();
+        afterEvent(true);
         return r;
       } catch (RuntimeException e) {
         throw e;
@@ -212,7 +214,7 @@ public final class ClusterBus implements AutoCloseable {
       return loop.submit(
               () -> {
                 T r = work.call();
-                afterEvent();
+                afterEvent(true);
                 return r;
               })
           .get(10, TimeUnit.SECONDS);
@@ -292,11 +294,24 @@ public final class ClusterBus implements AutoCloseable {
     saveNeeded = true;
   }
 
+  /** After a gossip or timer event: nodes.conf is written by the saver thread. */
   private void afterEvent() {
+    afterEvent(false);
+  }
+
+  /**
+   * Saves (if anything changed) and publishes the new routing view. {@code sync}: the event was a
+   * CLUSTER command, which replies only once its change is on disk.
+   */
+  private void afterEvent(boolean sync) {
     if (saveNeeded && !closed) {
       saveNeeded = false;
       try {
-        save();
+        if (sync) {
+          save();
+        } else {
+          saver.saveLater(NodesConf.render(table));
+        }
       } catch (IOException e) {
         io.cinnabar.server.Log.warning("Could not save the cluster config: " + e.getMessage());
       }
@@ -304,9 +319,9 @@ public final class ClusterBus implements AutoCloseable {
     }
   }
 
-  /** Saves nodes.conf now. */
+  /** Saves nodes.conf now (the caller waits for the fsync). */
   public void save() throws IOException {
-    file.save(table, true);
+    saver.saveNow(NodesConf.render(table));
   }
 
   /** Recomputes the cluster state and publishes a new routing view. */
@@ -419,6 +434,7 @@ public final class ClusterBus implements AutoCloseable {
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    saver.close();
     try {
       file.close();
     } catch (IOException e) {
