@@ -72,6 +72,12 @@ sent_total() { # first_port: messages and bytes are not both exposed; messages s
   echo "$s"
 }
 
+bus_bytes() { # first_port: bytes sent by every end of every bus connection (ss -ti bytes_sent)
+  local lo=$(($1 + 10000)) hi=$(($1 + 10005))
+  ss -tinH "( sport >= :$lo and sport <= :$hi ) or ( dport >= :$lo and dport <= :$hi )" |
+    grep -o 'bytes_sent:[0-9]*' | awk -F: '{s += $2} END {print s + 0}'
+}
+
 measure() { # kind first_port
   local kind=$1 p0=$2 r addrs t0 t1 t2
   for r in $(seq 1 "$runs"); do
@@ -101,9 +107,12 @@ measure() { # kind first_port
     if [ "$r" = "$runs" ] && [ "$idle" -gt 0 ]; then
       sleep 3
       local a b
-      a=$(sent_total "$p0"); sleep "$idle"; b=$(sent_total "$p0")
-      echo "$kind idle: $(( (b - a) )) messages sent by 6 nodes in ${idle}s =" \
-        "$(awk -v d=$((b - a)) -v s="$idle" 'BEGIN{printf "%.2f", d/6/s}') msg/node/s"
+      local ba bb
+      a=$(sent_total "$p0"); ba=$(bus_bytes "$p0"); sleep "$idle"
+      b=$(sent_total "$p0"); bb=$(bus_bytes "$p0")
+      echo "$kind idle: $(( (b - a) )) messages, $((bb - ba)) bytes sent by 6 nodes in ${idle}s =" \
+        "$(awk -v d=$((b - a)) -v s="$idle" 'BEGIN{printf "%.2f", d/6/s}') msg/node/s," \
+        "$(awk -v d=$((bb - ba)) -v s="$idle" 'BEGIN{printf "%.0f", d/6/s}') bytes/node/s"
     fi
     stop_all
   done

@@ -308,7 +308,7 @@ public final class ClusterBus implements AutoCloseable {
       saveNeeded = false;
       try {
         if (sync) {
-          save();
+          saver.saveNow(NodesConf.render(table), false);
         } else {
           saver.saveLater(NodesConf.render(table));
         }
@@ -321,7 +321,7 @@ public final class ClusterBus implements AutoCloseable {
 
   /** Saves nodes.conf now (the caller waits for the fsync). */
   public void save() throws IOException {
-    saver.saveNow(NodesConf.render(table));
+    saver.saveNow(NodesConf.render(table), true);
   }
 
   /** Recomputes the cluster state and publishes a new routing view. */

@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes nodes.conf (temp file, fsync, rename) off the bus thread. The bus renders the text and
  * hands it over, so an fsync (milliseconds, far more on a busy disk) never holds up gossip, nor a
- * CLUSTER command waiting in {@link ClusterBus#call}. Changes made by a CLUSTER command are saved
- * synchronously ({@link #saveNow}) before it replies, as Redis saves before it answers. Snapshots
- * are numbered so an older one never overwrites a newer one.
+ * CLUSTER command waiting in {@link ClusterBus#call}. Changes made by a CLUSTER command are written
+ * synchronously ({@link #saveNow}) before it replies, without fsync (as Redis's
+ * CLUSTER_TODO_SAVE_CONFIG), SAVECONFIG with fsync. Snapshots are numbered so an older one never
+ * overwrites a newer one.
  */
 final class ConfigSaver {
   private final NodesConfFile file;
@@ -51,11 +52,11 @@ final class ConfigSaver {
     }
   }
 
-  /** Writes {@code text} now (the caller waits for the fsync). */
-  void saveNow(String text) throws IOException {
+  /** Writes {@code text} now; with {@code fsync} the caller also waits for the disk. */
+  void saveNow(String text, boolean fsync) throws IOException {
     long seq = ++rendered;
     synchronized (lock) {
-      write(text, seq);
+      write(text, seq, fsync);
     }
   }
 
@@ -68,18 +69,18 @@ final class ConfigSaver {
         return;
       }
       try {
-        write(text, seq);
+        write(text, seq, true);
       } catch (IOException e) {
         Log.warning("Could not save the cluster config: " + e.getMessage());
       }
     }
   }
 
-  private void write(String text, long seq) throws IOException {
+  private void write(String text, long seq, boolean fsync) throws IOException {
     if (seq <= written) {
       return;
     }
-    file.write(text, true);
+    file.write(text, fsync);
     written = seq;
   }
 
