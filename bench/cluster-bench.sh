@@ -2,18 +2,19 @@
 # redis-benchmark --cluster against a 3-primary Redis cluster and a 3-primary Cinnabar cluster of
 # the same shape (each node its own process), alternately, printing rps and latency percentiles.
 #
-#   bench/cluster-bench.sh [--base-port 25200] [-n 1000000] [-P 16] [--runs 2]
+#   bench/cluster-bench.sh [--base-port 25200] [-n 1000000] [-P 16] [--runs 2] [-t set,get]
 #
 # Extra JVM options for the Cinnabar nodes: CINNABAR_JAVA_OPTS (default: bin/cinnabar's).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-base=25200; n=1000000; pipe=16; runs=2
+base=25200; n=1000000; pipe=16; runs=2; tests=set,get
 while [ $# -gt 0 ]; do
   case "$1" in
     --base-port) base="$2"; shift ;;
     -n) n="$2"; shift ;;
     -P) pipe="$2"; shift ;;
     --runs) runs="$2"; shift ;;
+    -t) tests="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -50,14 +51,29 @@ start() { # kind first_port
   done
 }
 
+# Involuntary context switches (preemptions) of every thread of the nodes of one kind.
+nvcsw() { # kind
+  local p s=0 k=0
+  for p in "${pids[@]}"; do
+    if [ "$1" = redis ] && grep -q redis-server "/proc/$p/cmdline" 2>/dev/null; then k=1
+    elif [ "$1" = cinnabar ] && grep -q cinnabar "/proc/$p/cmdline" 2>/dev/null; then k=1
+    else continue; fi
+    s=$((s + $(cat /proc/$p/task/*/status 2>/dev/null | awk '/^nonvoluntary_ctxt_switches/{s+=$2} END{print s+0}')))
+  done
+  echo "$s"
+}
+
 bench() { # kind port
-  redis-benchmark --cluster -p "$2" -t set,get -P "$pipe" -n "$n" -r 100000 --csv 2>/dev/null |
+  local before; before=$(nvcsw "$1")
+  redis-benchmark --cluster -p "$2" -t "$tests" -P "$pipe" -n "$n" -r 100000 --csv 2>/dev/null |
     grep -E '^"(SET|GET)' | tr -d '"' | awk -F, -v k="$1" '{printf "%-9s %-4s rps=%-10s avg=%s p50=%s p95=%s p99=%s max=%s\n", k, $1, $2, $3, $5, $6, $7, $8}'
+  echo "$1 preemptions (nonvoluntary context switches, all node threads): $(( $(nvcsw "$1") - before ))"
 }
 
 start redis "$base"
 start cinnabar $((base + 100))
 bench cinnabar $((base + 100)) >/dev/null # JIT warm-up
+[ -n "${KEEP_LOGS:-}" ] && echo "measuring from here" | tee -a "$work"/cinnabar-*/log >&2
 for r in $(seq 1 "$runs"); do
   bench redis "$base"
   bench cinnabar $((base + 100))
