@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# redis-benchmark --cluster against a 3-primary Redis cluster and a 3-primary Cinnabar cluster of
+# redis-benchmark --cluster against a 3-primary (--nodes) Redis cluster and Cinnabar cluster of
 # the same shape (each node its own process), alternately, printing rps and latency percentiles.
 #
-#   bench/cluster-bench.sh [--base-port 25200] [-n 1000000] [-P 16] [--runs 2] [-t set,get]
+#   bench/cluster-bench.sh [--base-port 25200] [-n 1000000] [-P 16] [--runs 2] [-t set,get] [--nodes 3]
 #
 # Extra JVM options for the Cinnabar nodes: CINNABAR_JAVA_OPTS (default: bin/cinnabar's).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-base=25200; n=1000000; pipe=16; runs=2; tests=set,get
+base=25200; n=1000000; pipe=16; runs=2; tests=set,get; nodes=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --base-port) base="$2"; shift ;;
@@ -15,6 +15,7 @@ while [ $# -gt 0 ]; do
     -P) pipe="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     -t) tests="$2"; shift ;;
+    --nodes) nodes="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -27,7 +28,7 @@ trap 'exit 130' INT TERM
 
 start() { # kind first_port
   local kind=$1 p0=$2 i p d addrs=""
-  for i in 0 1 2; do
+  for i in $(seq 0 $((nodes - 1))); do
     p=$((p0 + i)); d="$work/$kind-$p"; mkdir -p "$d"; addrs="$addrs 127.0.0.1:$p"
     if [ "$kind" = redis ]; then
       redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --dir "$d" \
@@ -39,14 +40,18 @@ start() { # kind first_port
     fi
     pids+=($!)
   done
-  for i in 0 1 2; do
+  for i in $(seq 0 $((nodes - 1))); do
     local t=0
     until redis-cli -p $((p0 + i)) ping >/dev/null 2>&1; do
       sleep 0.05; t=$((t + 1)); [ $t -lt 600 ] || { echo "node $((p0 + i)) did not start" >&2; exit 1; }
     done
   done
-  redis-cli --cluster create $addrs --cluster-yes >/dev/null
-  for i in 0 1 2; do
+  if [ "$nodes" = 1 ]; then
+    redis-cli -p "$p0" cluster addslotsrange 0 16383 >/dev/null
+  else
+    redis-cli --cluster create $addrs --cluster-yes >/dev/null
+  fi
+  for i in $(seq 0 $((nodes - 1))); do
     until redis-cli -p $((p0 + i)) cluster info | grep -q cluster_state:ok; do sleep 0.1; done
   done
 }
@@ -65,7 +70,9 @@ nvcsw() { # kind
 
 bench() { # kind port
   local before; before=$(nvcsw "$1")
-  redis-benchmark --cluster -p "$2" -t "$tests" -P "$pipe" -n "$n" -r 100000 --csv 2>/dev/null |
+  local mode=--cluster
+  [ "$nodes" = 1 ] && mode="" # redis-benchmark --cluster wants several primaries
+  redis-benchmark $mode -p "$2" -t "$tests" -P "$pipe" -n "$n" -r 100000 --csv 2>/dev/null |
     grep -E '^"(SET|GET)' | tr -d '"' | awk -F, -v k="$1" '{printf "%-9s %-4s rps=%-10s avg=%s p50=%s p95=%s p99=%s max=%s\n", k, $1, $2, $3, $5, $6, $7, $8}'
   echo "$1 preemptions (nonvoluntary context switches, all node threads): $(( $(nvcsw "$1") - before ))"
 }

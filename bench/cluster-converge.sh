@@ -53,6 +53,7 @@ start_nodes() { # kind first_port
     for _ in $(seq 1 200); do
       redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.05
     done
+    redis-cli -p "$p" ping >/dev/null 2>&1 || { echo "node $p did not start (bus port taken?)" >&2; exit 1; }
   done
 }
 
@@ -97,6 +98,7 @@ measure() { # kind first_port
         fi
       done
       [ "$(echo $seen | wc -w)" = 6 ] && break
+      [ $(( $(now_ms) - t0 )) -lt 60000 ] || { echo "$kind: not ok after 60 s" >&2; exit 1; }
       sleep 0.02
     done
     t1=$(now_ms)
