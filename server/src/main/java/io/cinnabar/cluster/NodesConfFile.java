@@ -93,7 +93,12 @@ public final class NodesConfFile implements AutoCloseable {
 
   /** Replaces the file with the table's text; fsync decides whether data reaches the disk. */
   public void save(NodeTable t, boolean fsync) throws IOException {
-    writeAtomically(path, NodesConf.render(t).getBytes(StandardCharsets.ISO_8859_1), fsync, null);
+    write(NodesConf.render(t), fsync);
+  }
+
+  /** Replaces the file with {@code text} (rendered earlier by {@link NodesConf#render}). */
+  public void write(String text, boolean fsync) throws IOException {
+    writeAtomically(path, text.getBytes(StandardCharsets.ISO_8859_1), fsync, null);
   }
 
   /**

@@ -275,7 +275,17 @@ public final class ClusterCommands {
                     "Return the node id",
                     "3.0.0",
                     "O(1)",
-                    ClusterNodeCommands::myId)));
+                    ClusterNodeCommands::myId),
+                // Redis 7.2's subcommand (7.0 lacks it), declared as 7.2 declares it.
+                sub(
+                    "myshardid",
+                    2,
+                    "loading stale",
+                    "nondeterministic_output",
+                    "Returns the shard ID of a node.",
+                    "7.2.0",
+                    "O(1)",
+                    ClusterNodeCommands::myShardId)));
     t.add(
         command("readonly", 1)
             .flags("loading stale fast")

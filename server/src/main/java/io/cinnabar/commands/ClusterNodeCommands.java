@@ -34,6 +34,17 @@ final class ClusterNodeCommands {
     onBus(c, t -> c.reply.bulk(t.myself.id));
   }
 
+  /** CLUSTER MYSHARDID (7.2): the shard id, which a replica shares with its primary. */
+  static void myShardId(Client c) {
+    onBus(
+        c,
+        t -> {
+          ClusterNode primary =
+              t.myself.is(ClusterNode.FLAG_REPLICA) ? t.primaryOf(t.myself) : null;
+          c.reply.bulk(primary != null ? primary.shardId : t.myself.shardId);
+        });
+  }
+
   static void nodes(Client c) {
     onBus(c, t -> ClusterReplies.nodes(c.reply, t));
   }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * DEBUG (Redis's debug.c), gated by {@code enable-debug-command} as Redis gates it. Supports SLEEP,
- * SET-ACTIVE-EXPIRE, POPULATE, DIGEST, DIGEST-VALUE, OBJECT and HELP.
+ * SET-ACTIVE-EXPIRE, DROP-CLUSTER-PACKET-FILTER, POPULATE, DIGEST, DIGEST-VALUE, OBJECT and HELP.
  */
 public final class DebugCommands {
   private DebugCommands() {}
@@ -67,6 +67,19 @@ public final class DebugCommands {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
+        }
+        c.reply.ok();
+      }
+      case "drop-cluster-packet-filter" -> {
+        if (argc != 3) {
+          syntax(c, r);
+          return;
+        }
+        if (!Args.longOrReply(c, 2)) {
+          return;
+        }
+        if (c.server.cluster != null) { // bus messages of this type are dropped; -1: none
+          c.server.cluster.dropPacketFilter((int) Args.toLong(r, 2));
         }
         c.reply.ok();
       }
@@ -266,6 +279,8 @@ public final class DebugCommands {
         "    Output a hex signature of the values of all the specified keys.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+        "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",

@@ -86,21 +86,6 @@ public final class ServerContext {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      // cluster-require-full-coverage changes the state: the bus recomputes it before CONFIG SET
-      // answers, so a CLUSTER INFO right after sees the new state.
-      boolean[] fullCoverage = {config.getBool("cluster-require-full-coverage")};
-      config.onChange(
-          c -> {
-            boolean now = c.getBool("cluster-require-full-coverage");
-            if (now != fullCoverage[0]) {
-              fullCoverage[0] = now;
-              cluster.call(
-                  () -> {
-                    cluster.publish();
-                    return null;
-                  });
-            }
-          });
       // PUBLISH from another node: delivered here on the keyspace thread.
       cluster.onPublish((ch, msg) -> loop.execute(() -> pubsub.publish(null, ch, msg)));
     } else {

@@ -192,4 +192,48 @@ class ClusterBusTest {
       await("redis routes to a", () -> cr.call("GET", "k78").equals(moved));
     }
   }
+
+  /** The number of nodes CLUSTER NODES lists in handshake. */
+  static long handshakes(RespClient c) {
+    return c.call("CLUSTER", "NODES").lines().filter(l -> l.contains("handshake")).count();
+  }
+
+  /**
+   * DEBUG DROP-CLUSTER-PACKET-FILTER 2 makes b ignore MEETs, so a's handshake never completes and
+   * expires after max(1 s, cluster-node-timeout); the timeout a CONFIG SET gives is the one the
+   * running cron uses. With the filter off (-1) the same MEET joins them.
+   */
+  @Test
+  void dropPacketFilterAndRuntimeNodeTimeout() throws Exception {
+    try (TestServer a = node("a");
+        TestServer b = node("b", "enable-debug-command", "yes");
+        RespClient ca = a.client();
+        RespClient cb = b.client()) {
+      assertThat(cb.call("DEBUG", "DROP-CLUSTER-PACKET-FILTER", "x"))
+          .isEqualTo("-ERR value is not an integer or out of range\r\n");
+      assertThat(cb.call("DEBUG", "DROP-CLUSTER-PACKET-FILTER", "2")).isEqualTo("+OK\r\n");
+      assertThat(ca.call("CONFIG", "SET", "cluster-node-timeout", "60000")).isEqualTo("+OK\r\n");
+      String meetB = Integer.toString(b.port());
+      assertThat(ca.call("CLUSTER", "MEET", "127.0.0.1", meetB, cport(b))).isEqualTo("+OK\r\n");
+      await("b received the MEET", () -> cb.call("CLUSTER", "INFO").contains("meet_received:"));
+      // Past the 2 s the node started with, the handshake lives on under the 60 s timeout.
+      Thread.sleep(2300);
+      assertThat(handshakes(ca)).isEqualTo(1);
+      assertThat(cb.call("CLUSTER", "INFO")).contains("cluster_known_nodes:1");
+      long t0 = System.nanoTime();
+      assertThat(ca.call("CONFIG", "SET", "cluster-node-timeout", "1000")).isEqualTo("+OK\r\n");
+      await("handshake expired", () -> handshakes(ca) == 0);
+      assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+      assertThat(ca.call("CLUSTER", "INFO")).contains("cluster_known_nodes:1");
+
+      assertThat(cb.call("DEBUG", "DROP-CLUSTER-PACKET-FILTER", "-1")).isEqualTo("+OK\r\n");
+      ca.call("CLUSTER", "MEET", "127.0.0.1", meetB, cport(b));
+      await("met", () -> connected(ca) == 2 && connected(cb) == 2);
+      // CLUSTER MYSHARDID (7.2): a primary's shard id, stable, distinct per primary.
+      String shardA = ca.call("CLUSTER", "MYSHARDID");
+      assertThat(shardA).matches("\\$40\r\n[0-9a-f]{40}\r\n");
+      assertThat(ca.call("CLUSTER", "MYSHARDID")).isEqualTo(shardA);
+      assertThat(cb.call("CLUSTER", "MYSHARDID")).isNotEqualTo(shardA);
+    }
+  }
 }

@@ -90,7 +90,7 @@ class DebugCommandsTest {
       assertThat(s.server.context().activeExpireEnabled()).isFalse();
       assertThat(c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")).isEqualTo("+OK\r\n");
       assertThat(s.server.context().activeExpireEnabled()).isTrue();
-      assertThat(c.call("DEBUG", "HELP")).startsWith("*20\r\n+DEBUG <subcommand>");
+      assertThat(c.call("DEBUG", "HELP")).startsWith("*22\r\n+DEBUG <subcommand>");
     }
   }
 }

@@ -38,8 +38,7 @@ final class BusProcessor {
       System.arraycopy(primary.slots, 0, m.myslots, 0, m.myslots.length);
     }
     m.primaryId = me.primaryId;
-    String ip = bus.config.get("cluster-announce-ip");
-    m.myip = ip == null ? "" : ip;
+    m.myip = bus.settings.announceIp();
     m.state = bus.stateOk() ? ClusterMessage.STATE_OK : ClusterMessage.STATE_FAIL;
     m.offset = me.replOffset;
     return m;
@@ -83,8 +82,8 @@ final class BusProcessor {
               0));
     }
     List<PingExt> ext = new ArrayList<>();
-    String host = bus.config.get("cluster-announce-hostname");
-    if (host != null && !host.isEmpty()) {
+    String host = bus.settings.announceHostname();
+    if (!host.isEmpty()) {
       ext.add(new PingExt.Hostname(host));
     }
     ClusterMessage m = header(bus, type);
@@ -128,9 +127,8 @@ final class BusProcessor {
       return; // FAIL, PUBLISH, failover and module messages come with later work
     }
     if (m.type == ClusterMessage.PING || m.type == ClusterMessage.MEET) {
-      String announce = bus.config.get("cluster-announce-ip");
       if ((m.type == ClusterMessage.MEET || t.myself.ip.isEmpty())
-          && (announce == null || announce.isEmpty())) {
+          && bus.settings.announceIp().isEmpty()) {
         String ip = ((InetSocketAddress) link.channel.localAddress()).getAddress().getHostAddress();
         if (!ip.equals(t.myself.ip)) {
           t.myself.ip = ip;
@@ -162,7 +160,14 @@ final class BusProcessor {
         ln.shardId = m.sender;
         ln.flags &= ~ClusterNode.FLAG_HANDSHAKE;
         ln.flags |= m.flags & ROLE;
+        ln.configEpoch = m.configEpoch;
+        if (Long.compareUnsigned(m.currentEpoch, t.currentEpoch) > 0) {
+          t.currentEpoch = m.currentEpoch;
+        }
         bus.changed();
+        // Unlike Redis 7.0 (which waits for the node's next PING/PONG), the handshake PONG's
+        // header and gossip are used at once: the node's slots are known a ping round earlier.
+        sender = ln;
       } else if (!ln.id.equals(m.sender)) {
         ln.ip = "";
         ln.port = 0;
@@ -184,6 +189,9 @@ final class BusProcessor {
       link.node.pingSentMs = 0;
     }
     if (sender == null) {
+      if (m.type == ClusterMessage.MEET) {
+        gossip(bus, null, m.ping().gossip(), now); // as Redis: a MEET's gossip is trusted
+      }
       return;
     }
     updateRole(bus, sender, m);
@@ -330,7 +338,8 @@ final class BusProcessor {
             n.pongReceivedMs = pong;
           }
         }
-      } else if ((g.flags() & ClusterNode.FLAG_NOADDR) == 0
+      } else if (sender != null
+          && (g.flags() & ClusterNode.FLAG_NOADDR) == 0
           && !bus.blacklist.containsKey(g.nodeId())
           && !g.ip().isEmpty()) {
         bus.meet(g.ip(), g.port(), g.cport());
