@@ -19,5 +19,6 @@ public final class Commands {
     HashCommands.register(t);
     ClusterCommands.register(t);
     PubSubCommands.register(t);
+    MultiCommands.register(t);
   }
 }

@@ -34,6 +34,9 @@ public final class Database {
 
   private long avgTtl;
 
+  /** Told about created and expired keys (null in tests that use a bare Keyspace). */
+  Keyspace.Listener listener;
+
   Database(int id, KeyspaceStats stats) {
     this(id, stats, false);
   }
@@ -171,6 +174,9 @@ public final class Database {
   void expire(Entry e) {
     delete(e);
     stats.expiredKeys++;
+    if (listener != null) {
+      listener.expired(this, e.key);
+    }
   }
 
   /** Adds a key that is not present (the caller looked it up). */
@@ -183,6 +189,9 @@ public final class Database {
       slots.add(e);
     }
     memory += ENTRY_BYTES + arrayBytes(key.length) + valueBytes(value);
+    if (listener != null) {
+      listener.added(this, key);
+    }
     return e;
   }
 

@@ -38,6 +38,7 @@ public final class Connections {
     server.clients.remove(c.id);
     server.pausedClients.remove(c);
     server.pubsub.clear(c);
+    server.watches.unwatchAll(c);
   }
 
   /**
