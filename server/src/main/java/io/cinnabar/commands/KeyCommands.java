@@ -166,6 +166,7 @@ public final class KeyCommands {
       Entry e = c.db.lookupWrite(r.bufs[i], r.offs[i], r.lens[i], now);
       if (e != null) {
         c.db.delete(e);
+        Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "del");
         n++;
       }
     }
@@ -260,8 +261,13 @@ public final class KeyCommands {
       }
       db.delete(dst);
     }
-    moveEntry(db, src, db, r.copy(2));
+    byte[] to = r.copy(2);
+    moveEntry(db, src, db, to);
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(db, src.key());
+    c.server.signalModifiedKey(db, to);
+    Notify.event(c, src.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "rename_from");
+    Notify.event(c, to, io.cinnabar.config.KeyspaceEvents.GENERIC, "rename_to");
     if (nx) {
       c.reply.integer(1);
     } else {
@@ -329,6 +335,12 @@ public final class KeyCommands {
     }
     moveEntry(src, e, dst, e.key());
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(src, e.key());
+    c.server.signalModifiedKey(dst, e.key());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "move_from", e.key(), src.id());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "move_to", e.key(), dst.id());
     c.reply.integer(1);
   }
 
@@ -388,6 +400,9 @@ public final class KeyCommands {
       dst.setExpire(n, expire);
     }
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(dst, n.key());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "copy_to", n.key(), dst.id());
     c.reply.integer(1);
   }
 }
