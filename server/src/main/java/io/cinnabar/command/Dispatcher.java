@@ -72,8 +72,7 @@ public final class Dispatcher {
     }
     if (!cmd.arityOk(r.argc)) {
       cmd.stats.rejectedCalls++;
-      flagTransaction(c);
-      c.reply.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
+      reject(c, cmd, "wrong number of arguments for '" + cmd.fullName + "' command");
       return;
     }
     if (!c.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
@@ -96,9 +95,10 @@ public final class Dispatcher {
         && io.cinnabar.server.PubSub.subscribed(c)
         && !PUBSUB_CONTEXT.contains(cmd.fullName)) {
       cmd.stats.rejectedCalls++;
-      flagTransaction(c);
-      c.reply.error(
-          "ERR Can't execute '"
+      reject(
+          c,
+          cmd,
+          "Can't execute '"
               + cmd.fullName
               + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
               + " this context");
@@ -118,6 +118,20 @@ public final class Dispatcher {
       return;
     }
     call(c, cmd);
+  }
+
+  /**
+   * Redis's rejectCommandFormat: an "ERR" error that flags the transaction; EXEC itself rejected
+   * discards it and answers EXECABORT with the reason.
+   */
+  private static void reject(Client c, CommandSpec cmd, String message) {
+    flagTransaction(c);
+    if ("exec".equals(cmd.fullName)) {
+      c.discardTransaction();
+      c.reply.error("EXECABORT Transaction discarded because of: " + message);
+    } else {
+      c.reply.error("ERR " + message);
+    }
   }
 
   /** Redis's flagTransaction: a command rejected while queuing makes EXEC fail. */
