@@ -143,9 +143,17 @@ public final class KeyCommands {
    * access clock is left alone (EXISTS, TYPE, TTL, OBJECT, SCAN TYPE).
    */
   static Entry lookupNoTouch(Client c, Database db, byte[] b, int off, int len) {
+    return lookupNoTouch(c, db, b, off, len, true);
+  }
+
+  /** As above; OBJECT passes {@code notify} false (Redis's LOOKUP_NONOTIFY: no "keymiss"). */
+  static Entry lookupNoTouch(Client c, Database db, byte[] b, int off, int len, boolean notify) {
     Entry e = db.lookupWrite(b, off, len, c.server.now());
     if (e == null) {
       c.server.keyspace.stats().misses++;
+      if (notify) {
+        db.missed(b, off, len);
+      }
     } else {
       c.server.keyspace.stats().hits++;
     }
@@ -153,8 +161,12 @@ public final class KeyCommands {
   }
 
   static Entry lookupNoTouch(Client c, int i) {
+    return lookupNoTouch(c, i, true);
+  }
+
+  static Entry lookupNoTouch(Client c, int i, boolean notify) {
     Request r = c.req;
-    return lookupNoTouch(c, c.db, r.bufs[i], r.offs[i], r.lens[i]);
+    return lookupNoTouch(c, c.db, r.bufs[i], r.offs[i], r.lens[i], notify);
   }
 
   /** DEL and UNLINK: UNLINK frees nothing in the background here, so both delete in place. */

@@ -145,11 +145,19 @@ public final class Database {
     Entry e = lookupWrite(b, off, len, now);
     if (e == null) {
       stats.misses++;
+      missed(b, off, len);
     } else {
       stats.hits++;
       e.lru = lruClock;
     }
     return e;
+  }
+
+  /** A read found no key (Redis's "keymiss" event); the key is copied only if someone listens. */
+  public void missed(byte[] b, int off, int len) {
+    if (listener != null && listener.wantsMisses()) {
+      listener.missed(this, java.util.Arrays.copyOfRange(b, off, off + len));
+    }
   }
 
   public Entry lookupRead(byte[] key, long now, int lruClock) {

@@ -43,6 +43,12 @@ public final class Keyspace {
 
     /** A key was deleted because its TTL passed (lazily or by active expiry). */
     void expired(Database db, byte[] key);
+
+    /** True when {@link #missed} would do something (the key is not copied otherwise). */
+    boolean wantsMisses();
+
+    /** A read lookup found no key. */
+    void missed(Database db, byte[] key);
   }
 
   /** Installs the listener on every database (once, at server start). */

@@ -79,6 +79,17 @@ public final class ServerContext {
             // Redis 7.0 does not fail a WATCH on expiry (checked against 7.0.15): notify only.
             notifyKeyspaceEvent(io.cinnabar.config.KeyspaceEvents.EXPIRED, "expired", key, db.id());
           }
+
+          @Override
+          public boolean wantsMisses() {
+            return (config.notifyKeyspaceEvents & io.cinnabar.config.KeyspaceEvents.KEY_MISS) != 0;
+          }
+
+          @Override
+          public void missed(io.cinnabar.keyspace.Database db, byte[] key) {
+            notifyKeyspaceEvent(
+                io.cinnabar.config.KeyspaceEvents.KEY_MISS, "keymiss", key, db.id());
+          }
         });
     this.outputLimits = new OutputLimits(config);
     this.commands = commands;

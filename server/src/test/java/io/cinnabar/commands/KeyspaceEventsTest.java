@@ -28,7 +28,7 @@ class KeyspaceEventsTest {
       Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "notifications");
 
   @ParameterizedTest
-  @ValueSource(strings = {"KEA", "KEAn", "Kg", "E$", "Elh", "Exn", "Kd"})
+  @ValueSource(strings = {"KEA", "KEAn", "Kg", "E$", "Elh", "Exn", "Kd", "Km", "KEAm"})
   void eventsMatchRedis(String classes) throws Exception {
     List<String[]> script = script();
     List<String> actual;
