@@ -77,8 +77,15 @@ public final class Dispatcher {
     }
     if (!c.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
       cmd.stats.rejectedCalls++;
-      flagTransaction(c);
-      c.reply.errorBytes(NOAUTH);
+      if ("exec".equals(cmd.fullName)) {
+        flagTransaction(c);
+        c.discardTransaction();
+        c.reply.error(
+            "EXECABORT Transaction discarded because of: NOAUTH Authentication required.");
+      } else {
+        flagTransaction(c);
+        c.reply.errorBytes(NOAUTH);
+      }
       return;
     }
     if (c.inMulti && cmd.has(CommandFlag.NO_MULTI)) {

@@ -190,4 +190,22 @@ class MultiCommandsTest {
       assertThat(c.call("EXEC")).isEqualTo("*3\r\n+OK\r\n+OK\r\n+PONG\r\n");
     }
   }
+
+  @Test
+  void rejectedExecAbortsWithTheReason() {
+    try (TestServer s = TestServer.start("requirepass", "pw");
+        RespClient c = s.client()) {
+      assertThat(c.call("EXEC"))
+          .isEqualTo(
+              "-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n");
+      assertThat(c.call("MULTI")).isEqualTo("-NOAUTH Authentication required.\r\n");
+      c.call("AUTH", "pw");
+      c.call("MULTI");
+      assertThat(c.call("EXEC", "x"))
+          .isEqualTo(
+              "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec'"
+                  + " command\r\n");
+      assertThat(c.call("EXEC")).isEqualTo("-ERR EXEC without MULTI\r\n");
+    }
+  }
 }
