@@ -212,6 +212,9 @@ public final class Dispatcher {
       s.failedCalls++;
     }
     server.stats.commandsProcessed++;
+    if (c.inExec) {
+      return; // CLIENT REPLY SKIP inside EXEC takes effect after EXEC, as Redis
+    }
     if (c.replyMode == REPLY_SKIP) {
       c.replyMode = REPLY_ON;
       c.reply.mute(false);

@@ -208,4 +208,18 @@ class MultiCommandsTest {
       assertThat(c.call("EXEC")).isEqualTo("-ERR EXEC without MULTI\r\n");
     }
   }
+
+  @Test
+  void clientReplySkipInsideExecSkipsTheCommandAfterExec() {
+    try (TestServer s = TestServer.start();
+        RespClient c = s.client()) {
+      c.call("MULTI");
+      c.call("CLIENT", "REPLY", "SKIP");
+      c.call("SET", "a", "2");
+      c.call("GET", "a");
+      assertThat(c.call("EXEC")).isEqualTo("*3\r\n+OK\r\n$1\r\n2\r\n");
+      c.send("GET", "a"); // skipped
+      assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+    }
+  }
 }
