@@ -35,6 +35,10 @@ public final class Dispatcher {
           "quit",
           "reset");
 
+  /** The commands run, not queued, inside MULTI (Redis's processCommand list). */
+  private static final java.util.Set<String> TRANSACTION_CONTROL =
+      java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+
   private final ServerContext server;
   private final CommandTable table;
   private final SlotRouter router = new SlotRouter();
@@ -48,12 +52,14 @@ public final class Dispatcher {
     Request r = c.req;
     CommandSpec cmd = table.lookup(r.bufs[0], r.offs[0], r.lens[0]);
     if (cmd == null) {
+      flagTransaction(c);
       c.reply.error(unknownCommand(r));
       return;
     }
     if (cmd.isContainer() && r.argc >= 2) {
       CommandSpec sub = CommandTable.lookupSub(cmd, r.bufs[1], r.offs[1], r.lens[1]);
       if (sub == null) {
+        flagTransaction(c);
         c.reply.error(
             "ERR unknown subcommand '"
                 + truncate(r.string(1), 128)
@@ -66,15 +72,29 @@ public final class Dispatcher {
     }
     if (!cmd.arityOk(r.argc)) {
       cmd.stats.rejectedCalls++;
-      c.reply.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
+      reject(c, cmd, "wrong number of arguments for '" + cmd.fullName + "' command");
       return;
     }
     if (!c.authenticated && !cmd.has(CommandFlag.NO_AUTH)) {
       cmd.stats.rejectedCalls++;
-      c.reply.errorBytes(NOAUTH);
+      if ("exec".equals(cmd.fullName)) {
+        flagTransaction(c);
+        c.discardTransaction();
+        c.reply.error(
+            "EXECABORT Transaction discarded because of: NOAUTH Authentication required.");
+      } else {
+        flagTransaction(c);
+        c.reply.errorBytes(NOAUTH);
+      }
       return;
     }
-    if (server.clusterEnabled() && !router.route(c, cmd, server.topology(), server.config)) {
+    if (c.inMulti && cmd.has(CommandFlag.NO_MULTI)) {
+      cmd.stats.rejectedCalls++;
+      flagTransaction(c);
+      c.reply.error("ERR Command not allowed inside a transaction");
+      return;
+    }
+    if (server.clusterEnabled() && !route(c, cmd)) {
       cmd.stats.rejectedCalls++;
       return;
     }
@@ -82,15 +102,24 @@ public final class Dispatcher {
         && io.cinnabar.server.PubSub.subscribed(c)
         && !PUBSUB_CONTEXT.contains(cmd.fullName)) {
       cmd.stats.rejectedCalls++;
-      c.reply.error(
-          "ERR Can't execute '"
+      reject(
+          c,
+          cmd,
+          "Can't execute '"
               + cmd.fullName
               + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
               + " this context");
       return;
     }
+    if (c.inMulti && !TRANSACTION_CONTROL.contains(cmd.fullName)) {
+      c.transaction().commands.add(cmd);
+      c.transaction().args.add(r.copyAll());
+      c.lastCommand = cmd.fullName;
+      c.reply.simple("QUEUED");
+      return;
+    }
     server.updateClock();
-    if (server.pauseEndMs > 0 && isPaused(cmd)) {
+    if (server.pauseEndMs > 0 && isPaused(c, cmd)) {
       c.blockAndRetry();
       server.pausedClients.add(c);
       return;
@@ -101,12 +130,59 @@ public final class Dispatcher {
     }
   }
 
-  private boolean isPaused(CommandSpec cmd) {
+  /**
+   * Redis's rejectCommandFormat: an "ERR" error that flags the transaction; EXEC itself rejected
+   * discards it and answers EXECABORT with the reason.
+   */
+  private static void reject(Client c, CommandSpec cmd, String message) {
+    flagTransaction(c);
+    if ("exec".equals(cmd.fullName)) {
+      c.discardTransaction();
+      c.reply.error("EXECABORT Transaction discarded because of: " + message);
+    } else {
+      c.reply.error("ERR " + message);
+    }
+  }
+
+  /** Redis's flagTransaction: a command rejected while queuing makes EXEC fail. */
+  private static void flagTransaction(Client c) {
+    if (c.inMulti) {
+      c.transaction().dirtyExec = true;
+    }
+  }
+
+  /**
+   * Cluster routing; EXEC is routed by the keys of all queued commands, and a transaction that
+   * cannot run here is discarded (Redis's getNodeByQuery for EXEC).
+   */
+  private boolean route(Client c, CommandSpec cmd) {
+    if (!c.inMulti || !"exec".equals(cmd.fullName)) {
+      boolean ok = router.route(c, cmd, server.topology(), server.config);
+      if (!ok) {
+        flagTransaction(c);
+      }
+      return ok;
+    }
+    io.cinnabar.server.Transaction tx = c.transaction();
+    byte[][] exec = c.req.copyAll();
+    boolean ok = router.routeAll(c, tx.commands, tx.args, server.topology(), server.config);
+    c.req.setAll(exec);
+    if (!ok) {
+      c.discardTransaction();
+    }
+    return ok;
+  }
+
+  private boolean isPaused(Client c, CommandSpec cmd) {
     if (server.now() >= server.pauseEndMs) {
       return false;
     }
     if (!server.pauseWritesOnly) {
       return true;
+    }
+    if (c.inMulti && "exec".equals(cmd.fullName)) {
+      io.cinnabar.server.Transaction tx = c.transaction();
+      return tx.anyHas(CommandFlag.WRITE) || tx.anyHas(CommandFlag.MAY_REPLICATE);
     }
     return cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
   }
@@ -114,7 +190,9 @@ public final class Dispatcher {
   /** Runs the handler with statistics and CLIENT REPLY handling. */
   public void call(Client c, CommandSpec cmd) {
     c.commandFailed = false;
-    c.lastCommand = cmd.fullName;
+    if (!c.inExec) {
+      c.lastCommand = cmd.fullName; // CLIENT LIST shows EXEC while the queue runs, as Redis
+    }
     long start = System.nanoTime();
     io.netty.buffer.ByteBuf out = c.reply.target();
     int mark = out == null ? 0 : out.writerIndex();
@@ -145,6 +223,9 @@ public final class Dispatcher {
       s.failedCalls++;
     }
     server.stats.commandsProcessed++;
+    if (c.inExec) {
+      return; // CLIENT REPLY SKIP inside EXEC takes effect after EXEC, as Redis
+    }
     if (c.replyMode == REPLY_SKIP) {
       c.replyMode = REPLY_ON;
       c.reply.mute(false);

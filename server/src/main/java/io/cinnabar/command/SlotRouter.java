@@ -52,9 +52,67 @@ public final class SlotRouter {
         return false;
       }
     }
-    boolean write = cmd.has(CommandFlag.WRITE);
+    return finish(
+        c,
+        slot,
+        cmd.has(CommandFlag.WRITE),
+        cmd.has(CommandFlag.PUBSUB) && !cmd.keySpecs.isEmpty(),
+        topology,
+        config);
+  }
+
+  /**
+   * Routes EXEC: the keys of all queued commands must hash to one slot served here. Uses the
+   * client's request to hold each queued command's arguments in turn (the caller restores it).
+   */
+  public boolean routeAll(
+      Client c,
+      java.util.List<CommandSpec> cmds,
+      java.util.List<byte[][]> args,
+      ClusterTopology topology,
+      Config config) {
+    Request r = c.req;
+    int slot = -1;
+    boolean write = false;
+    for (int i = 0; i < cmds.size(); i++) {
+      CommandSpec cmd = cmds.get(i);
+      if (cmd.keySpecs.isEmpty() && !cmd.has(CommandFlag.MOVABLEKEYS)) {
+        continue;
+      }
+      r.setAll(args.get(i));
+      if (!cmd.keys(r, keys, true)) {
+        continue;
+      }
+      write |= cmd.has(CommandFlag.WRITE);
+      for (int j = 0; j < keys.size(); j++) {
+        int k = keys.get(j);
+        int s = SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k]);
+        if (slot < 0) {
+          slot = s;
+          if (topology.owner(slot) == ClusterTopology.NONE) {
+            c.reply.errorBytes(UNBOUND);
+            return false;
+          }
+        } else if (s != slot) {
+          c.reply.errorBytes(CROSSSLOT);
+          return false;
+        }
+      }
+    }
+    return slot < 0 || finish(c, slot, write, false, topology, config);
+  }
+
+  /** The checks after the slot is known: cluster state, then ownership (MOVED). */
+  private boolean finish(
+      Client c,
+      int slot,
+      boolean write,
+      boolean shardChannel,
+      ClusterTopology topology,
+      Config config) {
+    int owner = topology.owner(slot);
     if (!topology.ok()) {
-      if (cmd.has(CommandFlag.PUBSUB) && !cmd.keySpecs.isEmpty()) {
+      if (shardChannel) {
         if (!config.getBool("cluster-allow-pubsubshard-when-down")) {
           c.reply.errorBytes(DOWN);
           return false;

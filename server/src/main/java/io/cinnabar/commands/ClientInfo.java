@@ -40,7 +40,8 @@ final class ClientInfo {
     sb.append(" sub=").append(io.cinnabar.server.PubSub.channelCount(o));
     sb.append(" psub=").append(io.cinnabar.server.PubSub.patternCount(o));
     sb.append(" ssub=").append(io.cinnabar.server.PubSub.shardCount(o));
-    sb.append(" multi=-1");
+    io.cinnabar.server.Transaction tx = o.transactionOrNull();
+    sb.append(" multi=").append(o.inMulti ? tx.commands.size() : -1);
     sb.append(" qbuf=").append(qbuf);
     sb.append(" qbuf-free=").append(qbufFree);
     sb.append(" argv-mem=").append(argvMem);
@@ -70,17 +71,24 @@ final class ClientInfo {
   /** Redis's flag letters; N when none applies. */
   private static String flags(Client o) {
     StringBuilder f = new StringBuilder();
+    if (io.cinnabar.server.PubSub.subscribed(o)) {
+      f.append('P');
+    }
+    if (o.inMulti) {
+      f.append('x');
+    }
     if (o.isBlocked()) {
       f.append('b');
+    }
+    io.cinnabar.server.Transaction tx = o.transactionOrNull();
+    if (tx != null && tx.dirtyCas) {
+      f.append('d');
     }
     if (o.isClosingAfterReply()) {
       f.append('c');
     }
     if (o.noEvict) {
       f.append('e');
-    }
-    if (io.cinnabar.server.PubSub.subscribed(o)) {
-      f.append('P');
     }
     return f.length() == 0 ? "N" : f.toString();
   }

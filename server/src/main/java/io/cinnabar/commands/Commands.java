@@ -23,5 +23,6 @@ public final class Commands {
     ClusterCommands.register(t);
     PubSubCommands.register(t);
     DumpRestoreCommands.register(t);
+    MultiCommands.register(t);
   }
 }

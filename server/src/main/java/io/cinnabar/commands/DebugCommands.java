@@ -212,6 +212,7 @@ public final class DebugCommands {
       }
       byte enc = val.length <= ValueType.EMBSTR_LIMIT ? ValueType.ENC_EMBSTR : ValueType.ENC_RAW;
       db.add(key, val, ValueType.STRING, enc, c.server.lruClock());
+      c.server.signalModifiedKey(db, key);
     }
     c.reply.ok();
   }

@@ -168,8 +168,10 @@ final class ExpireCommands {
     if (when <= now) {
       // Already in the past: the key is deleted as by DEL (not counted as expired).
       c.db.delete(e);
+      Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "del");
     } else {
       c.db.setExpire(e, when);
+      Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "expire");
     }
     c.server.keyspace.stats().dirty++;
     c.reply.integer(1);
@@ -203,6 +205,7 @@ final class ExpireCommands {
     }
     c.db.persist(e);
     c.server.keyspace.stats().dirty++;
+    Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "persist");
     c.reply.integer(1);
   }
 }

@@ -260,6 +260,7 @@ public final class HashCommands {
     }
     commit(c, e, h, before);
     c.server.keyspace.stats().dirty += (r.argc - 2) / 2;
+    Notify.changedArg(c, 1, io.cinnabar.config.KeyspaceEvents.HASH, "hset");
     if (hmset) {
       c.reply.ok();
     } else {
@@ -284,6 +285,7 @@ public final class HashCommands {
     set(c, h, 2, 3, maxEntries(c), maxValue);
     commit(c, e, h, before);
     c.server.keyspace.stats().dirty++;
+    Notify.changedArg(c, 1, io.cinnabar.config.KeyspaceEvents.HASH, "hset");
     c.reply.integer(1);
   }
 
@@ -314,6 +316,12 @@ public final class HashCommands {
       commit(c, e, h, before);
     }
     c.server.keyspace.stats().dirty += deleted;
+    if (deleted > 0) {
+      Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.HASH, "hdel");
+      if (h.size() == 0) {
+        Notify.event(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "del");
+      }
+    }
     c.reply.integer(deleted);
   }
 
@@ -357,6 +365,7 @@ public final class HashCommands {
     }
     value += incr;
     store(c, e, h, Numbers.toBytes(value));
+    Notify.changedArg(c, 1, io.cinnabar.config.KeyspaceEvents.HASH, "hincrby");
     c.reply.integer(value);
   }
 
@@ -392,6 +401,7 @@ public final class HashCommands {
     }
     byte[] out = sum.toHumanBytes();
     store(c, e, h, out);
+    Notify.changedArg(c, 1, io.cinnabar.config.KeyspaceEvents.HASH, "hincrbyfloat");
     c.reply.bulk(out);
   }
 

@@ -143,9 +143,17 @@ public final class KeyCommands {
    * access clock is left alone (EXISTS, TYPE, TTL, OBJECT, SCAN TYPE).
    */
   static Entry lookupNoTouch(Client c, Database db, byte[] b, int off, int len) {
+    return lookupNoTouch(c, db, b, off, len, true);
+  }
+
+  /** As above; OBJECT passes {@code notify} false (Redis's LOOKUP_NONOTIFY: no "keymiss"). */
+  static Entry lookupNoTouch(Client c, Database db, byte[] b, int off, int len, boolean notify) {
     Entry e = db.lookupWrite(b, off, len, c.server.now());
     if (e == null) {
       c.server.keyspace.stats().misses++;
+      if (notify) {
+        db.missed(b, off, len);
+      }
     } else {
       c.server.keyspace.stats().hits++;
     }
@@ -153,8 +161,12 @@ public final class KeyCommands {
   }
 
   static Entry lookupNoTouch(Client c, int i) {
+    return lookupNoTouch(c, i, true);
+  }
+
+  static Entry lookupNoTouch(Client c, int i, boolean notify) {
     Request r = c.req;
-    return lookupNoTouch(c, c.db, r.bufs[i], r.offs[i], r.lens[i]);
+    return lookupNoTouch(c, c.db, r.bufs[i], r.offs[i], r.lens[i], notify);
   }
 
   /** DEL and UNLINK: UNLINK frees nothing in the background here, so both delete in place. */
@@ -166,6 +178,7 @@ public final class KeyCommands {
       Entry e = c.db.lookupWrite(r.bufs[i], r.offs[i], r.lens[i], now);
       if (e != null) {
         c.db.delete(e);
+        Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "del");
         n++;
       }
     }
@@ -260,8 +273,13 @@ public final class KeyCommands {
       }
       db.delete(dst);
     }
-    moveEntry(db, src, db, r.copy(2));
+    byte[] to = r.copy(2);
+    moveEntry(db, src, db, to);
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(db, src.key());
+    c.server.signalModifiedKey(db, to);
+    Notify.event(c, src.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "rename_from");
+    Notify.event(c, to, io.cinnabar.config.KeyspaceEvents.GENERIC, "rename_to");
     if (nx) {
       c.reply.integer(1);
     } else {
@@ -329,6 +347,12 @@ public final class KeyCommands {
     }
     moveEntry(src, e, dst, e.key());
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(src, e.key());
+    c.server.signalModifiedKey(dst, e.key());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "move_from", e.key(), src.id());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "move_to", e.key(), dst.id());
     c.reply.integer(1);
   }
 
@@ -388,6 +412,9 @@ public final class KeyCommands {
       dst.setExpire(n, expire);
     }
     c.server.keyspace.stats().dirty++;
+    c.server.signalModifiedKey(dst, n.key());
+    c.server.notifyKeyspaceEvent(
+        io.cinnabar.config.KeyspaceEvents.GENERIC, "copy_to", n.key(), dst.id());
     c.reply.integer(1);
   }
 }

@@ -148,6 +148,14 @@ public final class ListCommands {
     }
   }
 
+  /** Signals the list's key and raises {@code event}, then "del" if the list emptied. */
+  static void notify(Client c, Entry e, QuickList q, String event) {
+    Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.LIST, event);
+    if (q.size() == 0) {
+      Notify.event(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "del");
+    }
+  }
+
   static void dirty(Client c, long n) {
     c.server.keyspace.stats().dirty += n;
   }
@@ -182,6 +190,7 @@ public final class ListCommands {
     }
     changed(c, e, q, before);
     dirty(c, r.argc - 2);
+    notify(c, e, q, head ? "lpush" : "rpush");
     c.reply.integer(q.size());
   }
 
@@ -232,6 +241,7 @@ public final class ListCommands {
     c.reply.bulk(q.pop(head));
     changed(c, e, q, before);
     dirty(c, 1);
+    notify(c, e, q, head ? "lpop" : "rpop");
   }
 
   /** Pops up to count elements and replies them as an array. */
@@ -244,6 +254,7 @@ public final class ListCommands {
     }
     changed(c, e, q, before);
     dirty(c, n);
+    notify(c, e, q, head ? "lpop" : "rpop");
   }
 
   /** The key at argument i for reading, or null after replying WRONGTYPE or {@code missing}. */
@@ -343,6 +354,7 @@ public final class ListCommands {
     }
     changed(c, e, q, before);
     dirty(c, 1);
+    notify(c, e, q, "lset");
     c.reply.ok();
   }
 }

@@ -139,6 +139,7 @@ final class ListEdits {
     }
     ListCommands.changed(c, e, q, before);
     ListCommands.dirty(c, 1);
+    ListCommands.notify(c, e, q, "linsert");
     c.reply.integer(q.size());
   }
 
@@ -161,6 +162,9 @@ final class ListEdits {
     long removed = q.remove(r.bufs[3], r.offs[3], r.lens[3], count);
     ListCommands.changed(c, e, q, before);
     ListCommands.dirty(c, removed);
+    if (removed > 0) {
+      ListCommands.notify(c, e, q, "lrem");
+    }
     c.reply.integer(removed);
   }
 
@@ -207,6 +211,7 @@ final class ListEdits {
     q.removeTail(rtrim);
     ListCommands.changed(c, e, q, before);
     ListCommands.dirty(c, ltrim + rtrim);
+    ListCommands.notify(c, e, q, "ltrim");
     c.reply.ok();
   }
 
@@ -375,6 +380,8 @@ final class ListEdits {
       sq.push(toHead, v);
       ListCommands.changed(c, src, sq, before);
       ListCommands.dirty(c, 1);
+      ListCommands.notify(c, src, sq, toHead ? "lpush" : "rpush");
+      ListCommands.notify(c, src, sq, fromHead ? "lpop" : "rpop");
       c.reply.bulk(v);
       return;
     }
@@ -389,6 +396,8 @@ final class ListEdits {
     dq.push(toHead, v);
     ListCommands.changed(c, dst, dq, dBefore);
     ListCommands.dirty(c, 1);
+    ListCommands.notify(c, dst, dq, toHead ? "lpush" : "rpush");
+    ListCommands.notify(c, src, sq, fromHead ? "lpop" : "rpop");
     c.reply.bulk(v);
   }
 

@@ -69,7 +69,7 @@ final class ObjectCommand {
         .doc(summary, since, "generic", "O(1)")
         .handler(
             c -> {
-              Entry e = KeyCommands.lookupNoTouch(c, 2);
+              Entry e = KeyCommands.lookupNoTouch(c, 2, false);
               if (e == null) {
                 c.reply.nullBulk();
               } else {

@@ -101,8 +101,12 @@ public final class ServerCommands {
     }
     var stats = c.server.keyspace.stats();
     if (all) {
+      for (int i = 0; i < c.server.keyspace.databases(); i++) {
+        c.server.signalFlushedDb(c.server.keyspace.db(i));
+      }
       stats.dirty += c.server.keyspace.flushAll() + 1;
     } else {
+      c.server.signalFlushedDb(c.db);
       stats.dirty += c.db.flush();
     }
     c.reply.ok();
@@ -130,6 +134,7 @@ public final class ServerCommands {
       return;
     }
     if (a != b) {
+      c.server.signalSwappedDbs((int) a, (int) b);
       c.server.keyspace.swap((int) a, (int) b);
     }
     c.server.keyspace.stats().dirty++;

@@ -5,6 +5,7 @@ import static io.cinnabar.command.KeySpec.range;
 import static io.cinnabar.command.KeySpec.single;
 
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.config.KeyspaceEvents;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Entry;
 import io.cinnabar.keyspace.ValueType;
@@ -340,6 +341,10 @@ public final class StringCommands {
       c.db.setExpire(e, when);
     }
     c.server.keyspace.stats().dirty++;
+    Notify.changed(c, e.key(), KeyspaceEvents.STRING, "set");
+    if (when >= 0) {
+      Notify.event(c, e.key(), KeyspaceEvents.GENERIC, "expire");
+    }
     if ((flags & F_GET) == 0) {
       if (intReply) {
         c.reply.integer(1);
@@ -360,8 +365,9 @@ public final class StringCommands {
       c.reply.bulk((byte[]) e.value());
     }
     byte[] value = c.req.copy(2);
-    store(c, e, 1, value, encodingFor(value), false);
+    e = store(c, e, 1, value, encodingFor(value), false);
     c.server.keyspace.stats().dirty++;
+    Notify.changed(c, e.key(), KeyspaceEvents.STRING, "set");
   }
 
   static void getdel(Client c) {
@@ -374,6 +380,7 @@ public final class StringCommands {
       c.reply.bulk((byte[]) e.value());
       c.db.delete(e);
       c.server.keyspace.stats().dirty++;
+      Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "del");
     }
   }
 
@@ -405,12 +412,15 @@ public final class StringCommands {
       // An absolute time already past deletes the key, as Redis does.
       c.db.delete(e);
       c.server.keyspace.stats().dirty++;
+      Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "del");
     } else if (when >= 0) {
       c.db.setExpire(e, when);
       c.server.keyspace.stats().dirty++;
+      Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "expire");
     } else if ((flags & F_PERSIST) != 0 && e.expireAt() >= 0) {
       c.db.persist(e);
       c.server.keyspace.stats().dirty++;
+      Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "persist");
     }
   }
 
@@ -446,7 +456,8 @@ public final class StringCommands {
       // Looked up one by one: a key given twice is overwritten by its last value.
       Entry e = lookupWrite(c, i);
       byte[] value = r.copy(i + 1);
-      store(c, e, i, value, encodingFor(value), false);
+      e = store(c, e, i, value, encodingFor(value), false);
+      Notify.changed(c, e.key(), KeyspaceEvents.STRING, "set");
     }
     c.server.keyspace.stats().dirty += (r.argc - 1) / 2;
     if (nx) {

@@ -4,6 +4,7 @@ import static io.cinnabar.command.CommandSpec.command;
 import static io.cinnabar.command.KeySpec.single;
 
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.config.KeyspaceEvents;
 import io.cinnabar.keyspace.Entry;
 import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.server.Client;
@@ -119,6 +120,7 @@ final class StringNumbers {
       StringCommands.store(c, e, 1, Numbers.toBytes(value), ValueType.ENC_INT, true);
     }
     c.server.keyspace.stats().dirty++;
+    Notify.changedArg(c, 1, KeyspaceEvents.STRING, "incrby");
     c.reply.integer(value);
   }
 
@@ -148,6 +150,7 @@ final class StringNumbers {
     byte enc = out.length <= ValueType.EMBSTR_LIMIT ? ValueType.ENC_EMBSTR : ValueType.ENC_RAW;
     StringCommands.store(c, e, 1, out, enc, true);
     c.server.keyspace.stats().dirty++;
+    Notify.changedArg(c, 1, KeyspaceEvents.STRING, "incrbyfloat");
     c.reply.bulk(out);
   }
 }

@@ -5,6 +5,7 @@ import static io.cinnabar.command.KeySpec.range;
 import static io.cinnabar.command.KeySpec.single;
 
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.config.KeyspaceEvents;
 import io.cinnabar.keyspace.Entry;
 import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.protocol.Request;
@@ -134,6 +135,7 @@ final class StringRanges {
       total = v.length;
     }
     c.server.keyspace.stats().dirty++;
+    Notify.changedArg(c, 1, KeyspaceEvents.STRING, "append");
     c.reply.integer(total);
   }
 
@@ -232,6 +234,7 @@ final class StringRanges {
       c.db.overwrite(e, v, ValueType.STRING, ValueType.ENC_RAW);
     }
     c.server.keyspace.stats().dirty++;
+    Notify.changedArg(c, 1, KeyspaceEvents.STRING, "setrange");
     c.reply.integer(v.length);
   }
 }

@@ -57,6 +57,10 @@ public final class Config {
   public volatile String requirepass;
   public volatile long maxmemory;
   public volatile int notifyKeyspaceEvents;
+
+  /** The 'n' class given with 'A', which the canonical string (like Redis's) does not show. */
+  volatile int notifyNewWithAll;
+
   public volatile long hashMaxListpackEntries;
   public volatile long hashMaxListpackValue;
   public volatile long zsetMaxListpackEntries;
@@ -285,6 +289,9 @@ public final class Config {
     requirepass = get("requirepass");
     maxmemory = getLong("maxmemory");
     notifyKeyspaceEvents = KeyspaceEvents.parse(get("notify-keyspace-events"));
+    if ((notifyKeyspaceEvents & KeyspaceEvents.ALL) == KeyspaceEvents.ALL) {
+      notifyKeyspaceEvents |= notifyNewWithAll;
+    }
     hashMaxListpackEntries = getLong("hash-max-listpack-entries");
     hashMaxListpackValue = getLong("hash-max-listpack-value");
     zsetMaxListpackEntries = getLong("zset-max-listpack-entries");

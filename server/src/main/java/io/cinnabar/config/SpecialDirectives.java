@@ -193,6 +193,8 @@ final class SpecialDirectives {
     if (flags == -1) {
       throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
     }
+    // "An" prints as "A" (as Redis) but keeps the new-key class: remembered beside the string.
+    config.notifyNewWithAll = flags & KeyspaceEvents.NEW;
     return KeyspaceEvents.format(flags);
   }
 

@@ -40,6 +40,9 @@ public final class Database {
 
   private long avgTtl;
 
+  /** Told about created and expired keys (null in tests that use a bare Keyspace). */
+  Keyspace.Listener listener;
+
   Database(int id, KeyspaceStats stats) {
     this(id, stats, false);
   }
@@ -148,11 +151,19 @@ public final class Database {
     Entry e = lookupWrite(b, off, len, now);
     if (e == null) {
       stats.misses++;
+      missed(b, off, len);
     } else {
       stats.hits++;
       e.lru = lruClock;
     }
     return e;
+  }
+
+  /** A read found no key (Redis's "keymiss" event); the key is copied only if someone listens. */
+  public void missed(byte[] b, int off, int len) {
+    if (listener != null && listener.wantsMisses()) {
+      listener.missed(this, java.util.Arrays.copyOfRange(b, off, off + len));
+    }
   }
 
   public Entry lookupRead(byte[] key, long now, int lruClock) {
@@ -177,6 +188,9 @@ public final class Database {
   void expire(Entry e) {
     delete(e);
     stats.expiredKeys++;
+    if (listener != null) {
+      listener.expired(this, e.key);
+    }
   }
 
   /** Adds a key that is not present (the caller looked it up). */
@@ -192,6 +206,9 @@ public final class Database {
       slots.add(e);
     }
     memory += ENTRY_BYTES + arrayBytes(key.length) + valueBytes(value);
+    if (listener != null) {
+      listener.added(this, key);
+    }
     return e;
   }
 

@@ -36,6 +36,28 @@ public final class Keyspace {
     }
   }
 
+  /** Keyspace events the server turns into notifications (Redis's "new" and "expired"). */
+  public interface Listener {
+    /** A key was created (Redis's dbAdd). */
+    void added(Database db, byte[] key);
+
+    /** A key was deleted because its TTL passed (lazily or by active expiry). */
+    void expired(Database db, byte[] key);
+
+    /** True when {@link #missed} would do something (the key is not copied otherwise). */
+    boolean wantsMisses();
+
+    /** A read lookup found no key. */
+    void missed(Database db, byte[] key);
+  }
+
+  /** Installs the listener on every database (once, at server start). */
+  public void setListener(Listener l) {
+    for (Database d : dbs) {
+      d.listener = l;
+    }
+  }
+
   public Database db(int i) {
     return dbs[i];
   }

@@ -53,8 +53,14 @@ public final class Client {
   /** READONLY: in cluster mode, may read the slots of the primary this replica follows. */
   public boolean clusterReadOnly;
 
+  /** True between MULTI and EXEC/DISCARD: commands are queued, not run. */
+  public boolean inMulti;
+
   /** True while EXEC runs the queued commands (blocking commands must not block then). */
   public boolean inExec;
+
+  /** MULTI queue and WATCHed keys (null until the first MULTI or WATCH). */
+  Transaction tx;
 
   /** Pub/sub subscriptions (null until the first SUBSCRIBE). */
   PubSub.Subs pubsub;
@@ -322,6 +328,7 @@ public final class Client {
    * flag, and authenticated only if the default user needs no password.
    */
   public void resetState() {
+    discardTransaction();
     server.pubsub.clear(this);
     select(0);
     reply.setProtocol(2);
@@ -333,6 +340,29 @@ public final class Client {
     user = "default";
     String pass = server.config.requirepass;
     authenticated = pass == null || pass.isEmpty();
+  }
+
+  /** This client's transaction state, created on first use. */
+  public Transaction transaction() {
+    if (tx == null) {
+      tx = new Transaction();
+    }
+    return tx;
+  }
+
+  /** The transaction state, or null if this client never used MULTI or WATCH. */
+  public Transaction transactionOrNull() {
+    return tx;
+  }
+
+  /** Leaves MULTI (Redis's discardTransaction): the queue is dropped and WATCHes with it. */
+  public void discardTransaction() {
+    if (tx != null) {
+      tx.clearQueue();
+      tx.dirtyCas = false;
+    }
+    inMulti = false;
+    server.watches.unwatchAll(this);
   }
 
   /** Selects database {@code index}; the caller has checked the range. */

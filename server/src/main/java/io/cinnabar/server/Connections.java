@@ -39,6 +39,7 @@ public final class Connections {
     server.pausedClients.remove(c);
     server.blocking.disconnected(c);
     server.pubsub.clear(c);
+    server.watches.unwatchAll(c);
   }
 
   /**

@@ -40,6 +40,9 @@ public final class ServerContext {
 
   final OutputLimits outputLimits;
 
+  /** WATCHed keys and the clients watching them. */
+  public final Watches watches = new Watches();
+
   /** Pub/sub channels, patterns and shard channels. */
   public final PubSub pubsub = new PubSub();
 
@@ -70,6 +73,30 @@ public final class ServerContext {
   ServerContext(Config config, CommandTable commands, EventLoop loop) {
     this.config = config;
     this.keyspace = new Keyspace(config.databases, config.getBool("cluster-enabled"));
+    this.keyspace.setListener(
+        new Keyspace.Listener() {
+          @Override
+          public void added(io.cinnabar.keyspace.Database db, byte[] key) {
+            notifyKeyspaceEvent(io.cinnabar.config.KeyspaceEvents.NEW, "new", key, db.id());
+          }
+
+          @Override
+          public void expired(io.cinnabar.keyspace.Database db, byte[] key) {
+            // Redis 7.0 does not fail a WATCH on expiry (checked against 7.0.15): notify only.
+            notifyKeyspaceEvent(io.cinnabar.config.KeyspaceEvents.EXPIRED, "expired", key, db.id());
+          }
+
+          @Override
+          public boolean wantsMisses() {
+            return (config.notifyKeyspaceEvents & io.cinnabar.config.KeyspaceEvents.KEY_MISS) != 0;
+          }
+
+          @Override
+          public void missed(io.cinnabar.keyspace.Database db, byte[] key) {
+            notifyKeyspaceEvent(
+                io.cinnabar.config.KeyspaceEvents.KEY_MISS, "keymiss", key, db.id());
+          }
+        });
     this.outputLimits = new OutputLimits(config);
     this.commands = commands;
     this.dispatcher = new Dispatcher(this);
@@ -98,7 +125,20 @@ public final class ServerContext {
    * fail. Every write calls this for each key it modifies, deletes or creates.
    */
   public void signalModifiedKey(io.cinnabar.keyspace.Database db, byte[] key) {
-    // The WATCH registry arrives with MULTI/EXEC; until then nothing is watched.
+    if (!watches.isEmpty()) {
+      watches.touch(db.id(), key);
+    }
+  }
+
+  /** FLUSHDB/FLUSHALL, before emptying {@code db}: WATCHes on its existing keys fail. */
+  public void signalFlushedDb(io.cinnabar.keyspace.Database db) {
+    watches.touchAll(db, null);
+  }
+
+  /** SWAPDB, before swapping: WATCHes on keys existing in either database fail. */
+  public void signalSwappedDbs(int a, int b) {
+    watches.touchAll(keyspace.db(a), keyspace.db(b));
+    watches.touchAll(keyspace.db(b), keyspace.db(a));
   }
 
   /**
