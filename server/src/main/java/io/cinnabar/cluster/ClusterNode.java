@@ -46,6 +46,12 @@ public final class ClusterNode {
   public long pongReceivedMs;
   public long failTimeMs;
 
+  /** When any message from this node last arrived (Redis's data_received): proof of liveness. */
+  public long dataReceivedMs;
+
+  /** What primaries reported about this node being unreachable. */
+  public final FailureReports failReports = new FailureReports();
+
   /** When this node was created in the table (ends a handshake that takes too long). */
   public long ctimeMs = System.currentTimeMillis();
 

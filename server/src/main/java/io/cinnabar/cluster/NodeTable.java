@@ -69,9 +69,14 @@ public final class NodeTable {
     nodes.putAll(rest);
   }
 
-  /** Forgets a node and every slot, migration and primary link pointing at it. */
+  /**
+   * Forgets a node, its failure reports and every slot, migration and primary link pointing at it.
+   */
   public void remove(ClusterNode n) {
     nodes.remove(n.id);
+    for (ClusterNode o : nodes.values()) {
+      o.failReports.forgetSender(n);
+    }
     for (int s = 0; s < ClusterNode.SLOTS; s++) {
       if (owners[s] == n) {
         owners[s] = null;

@@ -85,13 +85,15 @@ final class ClusterNodeCommands {
 
   static void countFailureReports(Client c) {
     String id = c.req.string(2);
+    ClusterBus bus = c.server.cluster;
     onBus(
         c,
         t -> {
-          if (t.get(id) == null) {
+          ClusterNode n = t.get(id);
+          if (n == null) {
             c.reply.error("ERR Unknown node " + id);
           } else {
-            c.reply.integer(0); // failure detection comes later: no reports yet
+            c.reply.integer(bus.failureReports(n));
           }
         });
   }
@@ -255,13 +257,26 @@ final class ClusterNodeCommands {
               ClusterNode me = t.myself;
               ClusterNode primary = me.is(ClusterNode.FLAG_REPLICA) ? t.primaryOf(me) : me;
               long myEpoch = primary != null ? primary.configEpoch : me.configEpoch;
-              int assigned = topo.slotsAssigned();
+              int assigned = 0;
+              int pfail = 0;
+              int fail = 0;
+              for (int s = 0; s < ClusterNode.SLOTS; s++) {
+                ClusterNode o = t.owner(s);
+                if (o != null) {
+                  assigned++;
+                  if (o.is(ClusterNode.FLAG_FAIL)) {
+                    fail++;
+                  } else if (o.is(ClusterNode.FLAG_PFAIL)) {
+                    pfail++;
+                  }
+                }
+              }
               StringBuilder b = new StringBuilder();
               line(b, "cluster_state", topo.ok() ? "ok" : "fail");
               line(b, "cluster_slots_assigned", assigned);
-              line(b, "cluster_slots_ok", assigned);
-              line(b, "cluster_slots_pfail", 0);
-              line(b, "cluster_slots_fail", 0);
+              line(b, "cluster_slots_ok", assigned - pfail - fail);
+              line(b, "cluster_slots_pfail", pfail);
+              line(b, "cluster_slots_fail", fail);
               line(b, "cluster_known_nodes", t.size());
               line(b, "cluster_size", topo.size());
               line(b, "cluster_current_epoch", Long.toUnsignedString(t.currentEpoch));

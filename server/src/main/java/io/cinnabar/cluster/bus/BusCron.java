@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The 100 ms cluster cron (Redis's clusterCron without failure detection): connects missing links,
- * expires handshakes, pings one of five random nodes every second and any node whose last PONG is
- * older than half the node timeout, and drops links that stopped answering. Bus thread only.
+ * The 100 ms cluster cron (Redis's clusterCron): connects missing links, expires handshakes, pings
+ * one of five random nodes every second and any node whose last PONG is older than half the node
+ * timeout, drops links that stopped answering and marks nodes that did not answer within the node
+ * timeout PFAIL. Bus thread only.
  */
 final class BusCron {
   private final ClusterBus bus;
@@ -23,9 +24,13 @@ final class BusCron {
     long timeout = bus.settings.timeout();
     long handshakeTimeout = Math.max(1000, timeout);
     bus.blacklist.values().removeIf(expire -> expire < now);
+    int pfail = 0;
     for (ClusterNode n : new ArrayList<>(bus.table.nodes())) {
       if (n == bus.table.myself || n.is(ClusterNode.FLAG_NOADDR)) {
         continue;
+      }
+      if (n.is(ClusterNode.FLAG_PFAIL)) {
+        pfail++;
       }
       if (n.is(ClusterNode.FLAG_HANDSHAKE) && now - n.ctimeMs > handshakeTimeout) {
         bus.forget(n);
@@ -35,23 +40,29 @@ final class BusCron {
         links.connect(n);
       }
     }
+    bus.failures.pfailNodes = pfail;
     if (loops++ % 10 == 0) {
       pingRandom(links);
     }
-    for (BusLink l : links.outboundLinks()) {
-      ClusterNode n = l.node;
-      if (!l.connected() || n.is(ClusterNode.FLAG_HANDSHAKE)) {
+    for (ClusterNode n : new ArrayList<>(bus.table.nodes())) {
+      if (n.is(ClusterNode.FLAG_MYSELF | ClusterNode.FLAG_NOADDR | ClusterNode.FLAG_HANDSHAKE)) {
         continue; // a handshake ends with the PONG to its MEET/PING, or expires
       }
-      if (now - l.createdMs > timeout
+      BusLink l = links.outboundOf(n);
+      boolean up = l != null && l.connected();
+      if (up
+          && now - l.createdMs > timeout
           && n.pingSentMs != 0
           && now - n.pingSentMs > timeout / 2
-          && now - n.pongReceivedMs > timeout / 2) {
-        l.close(); // no answer: reconnect
-        continue;
+          && now - n.dataReceivedMs > timeout / 2) {
+        links.free(n); // no answer and no traffic for half the timeout: reconnect
+        up = false;
       }
-      if (n.pingSentMs == 0 && now - n.pongReceivedMs > timeout / 2) {
+      if (up && n.pingSentMs == 0 && now - n.pongReceivedMs > timeout / 2) {
         bus.sendPing(l, ClusterMessage.PING);
+      }
+      if (bus.failures.checkTimeout(n, now)) {
+        bus.changed();
       }
     }
   }

@@ -54,7 +54,12 @@ final class BusLinks {
     f.addListener(
         done -> {
           if (!done.isSuccess()) {
-            // Retried by the next cron run, like Redis (which retries every 100 ms).
+            // Retried by the next cron run, like Redis (which retries every 100 ms). As Redis
+            // does when connect fails at once, count it as a PING sent: failure detection needs
+            // a pending ping to time out.
+            if (n.pingSentMs == 0) {
+              n.pingSentMs = System.currentTimeMillis();
+            }
             loop.schedule(() -> drop(l), 0, TimeUnit.MILLISECONDS);
           }
         });

@@ -11,9 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What a node does with each bus message (Redis 7.0's clusterProcessPacket, without failure
- * detection, failover and pub/sub) and how it builds its PING/PONG/MEET (clusterSendPing). Runs on
- * the bus thread only.
+ * What a node does with each bus message (Redis 7.0's clusterProcessPacket, without failover) and
+ * how it builds its PING/PONG/MEET (clusterSendPing). Runs on the bus thread only.
  */
 final class BusProcessor {
   private BusProcessor() {}
@@ -49,23 +48,34 @@ final class BusProcessor {
     NodeTable t = bus.table;
     long now = System.currentTimeMillis();
     List<ClusterNode> all = new ArrayList<>(t.nodes());
+    // As Redis 7.0: wanted = max(3, nodes/10) random entries (at most the nodes other than myself
+    // and the receiver), then every PFAIL node (up to the count of the last cron run), so that
+    // failure reports spread in one ping round.
     int fresh = all.size() - 2;
-    int wanted = Math.min(Math.max(3, all.size() / 10), Math.max(0, fresh));
+    int wanted = Math.min(Math.max(3, all.size() / 10), fresh);
     Set<ClusterNode> chosen = new LinkedHashSet<>();
-    for (int tries = wanted * 3; tries > 0 && chosen.size() < wanted; tries--) {
+    for (int tries = wanted * 3; fresh > 0 && chosen.size() < wanted && tries > 0; tries--) {
       ClusterNode n = all.get(ThreadLocalRandom.current().nextInt(all.size()));
-      if (n == t.myself
-          || n.is(ClusterNode.FLAG_PFAIL)
-          || n.is(ClusterNode.FLAG_HANDSHAKE | ClusterNode.FLAG_NOADDR)
+      if (n == t.myself || n.is(ClusterNode.FLAG_PFAIL) || chosen.contains(n)) {
+        continue;
+      }
+      if (n.is(ClusterNode.FLAG_HANDSHAKE | ClusterNode.FLAG_NOADDR)
           || (bus.linkOf(n) == null && n.slotCount() == 0)) {
+        fresh--;
         continue;
       }
       chosen.add(n);
+      fresh--;
     }
+    int pfailWanted = bus.failures.pfailNodes;
     for (ClusterNode n : all) {
+      if (pfailWanted == 0) {
+        break;
+      }
       if (n.is(ClusterNode.FLAG_PFAIL)
           && !n.is(ClusterNode.FLAG_HANDSHAKE | ClusterNode.FLAG_NOADDR)) {
         chosen.add(n);
+        pfailWanted--;
       }
     }
     List<Gossip> gossip = new ArrayList<>();
@@ -101,6 +111,9 @@ final class BusProcessor {
     if (sender == t.myself) {
       return;
     }
+    if (sender != null) {
+      sender.dataReceivedMs = now;
+    }
     if (sender != null && !sender.is(ClusterNode.FLAG_HANDSHAKE)) {
       if (Long.compareUnsigned(m.currentEpoch, t.currentEpoch) > 0) {
         t.currentEpoch = m.currentEpoch;
@@ -123,8 +136,20 @@ final class BusProcessor {
       bus.delivered((MessageData.Publish) m.data);
       return;
     }
+    if (m.type == ClusterMessage.FAIL) {
+      if (sender == null) {
+        io.cinnabar.server.Log.notice(
+            "Ignoring FAIL message from unknown node "
+                + m.sender
+                + " about "
+                + ((MessageData.Fail) m.data).nodeId());
+      } else if (bus.failures.failReceived(sender, ((MessageData.Fail) m.data).nodeId(), now)) {
+        bus.changed();
+      }
+      return;
+    }
     if (!m.isPingType()) {
-      return; // FAIL, PUBLISH, failover and module messages come with later work
+      return; // failover and module messages come with later work
     }
     if (m.type == ClusterMessage.PING || m.type == ClusterMessage.MEET) {
       if ((m.type == ClusterMessage.MEET || t.myself.ip.isEmpty())
@@ -187,6 +212,9 @@ final class BusProcessor {
     if (!link.inbound && m.type == ClusterMessage.PONG) {
       link.node.pongReceivedMs = now;
       link.node.pingSentMs = 0;
+      if (bus.failures.reachable(link.node, now)) {
+        bus.changed();
+      }
     }
     if (sender == null) {
       if (m.type == ClusterMessage.MEET) {
@@ -327,16 +355,37 @@ final class BusProcessor {
     bus.changed();
   }
 
-  /** clusterProcessGossipSection without failure reports. */
+  /**
+   * clusterProcessGossipSection: failure reports from primaries, pong times of healthy nodes, new
+   * addresses of failing ones, and handshakes with nodes we do not know.
+   */
   private static void gossip(ClusterBus bus, ClusterNode sender, List<Gossip> entries, long now) {
+    int failing = ClusterNode.FLAG_PFAIL | ClusterNode.FLAG_FAIL;
     for (Gossip g : entries) {
       ClusterNode n = bus.table.get(g.nodeId());
       if (n != null) {
-        if (!n.is(ClusterNode.FLAG_PFAIL | ClusterNode.FLAG_FAIL) && n.pingSentMs == 0) {
+        if (sender != null && bus.failures.gossip(sender, n, g.flags(), now)) {
+          bus.changed();
+        }
+        if ((g.flags() & failing) == 0
+            && n.pingSentMs == 0
+            && n.failReports.count(now, bus.settings.timeout()) == 0) {
           long pong = g.pongReceived() * 1000;
           if (pong <= now + 500 && pong > n.pongReceivedMs) {
             n.pongReceivedMs = pong;
           }
+        }
+        if (n.is(failing)
+            && n != bus.table.myself
+            && (g.flags() & (ClusterNode.FLAG_NOADDR | failing)) == 0
+            && (!n.ip.equalsIgnoreCase(g.ip()) || n.port != g.port() || n.cport != g.cport())) {
+          // Someone reaches it at another address: try that one.
+          bus.freeLink(n);
+          n.ip = g.ip();
+          n.port = g.port();
+          n.cport = g.cport();
+          n.flags &= ~ClusterNode.FLAG_NOADDR;
+          bus.changed();
         }
       } else if (sender != null
           && (g.flags() & ClusterNode.FLAG_NOADDR) == 0

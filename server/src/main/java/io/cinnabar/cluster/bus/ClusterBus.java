@@ -55,6 +55,7 @@ public final class ClusterBus implements AutoCloseable {
   final Map<String, Long> blacklist = new HashMap<>();
   final BusLinks links = new BusLinks(this);
   final Membership membership = new Membership(this);
+  final FailureDetector failures;
   private final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
   private final ConfigSaver saver;
@@ -80,6 +81,7 @@ public final class ClusterBus implements AutoCloseable {
     this.file = file;
     this.saver = new ConfigSaver(file);
     this.publisher = pub;
+    this.failures = new FailureDetector(table, () -> this.settings.timeout(), this::broadcastFail);
   }
 
   /**
@@ -110,6 +112,7 @@ public final class ClusterBus implements AutoCloseable {
         NodesConf.restart(t, System.currentTimeMillis());
       }
       ClusterBus bus = new ClusterBus(BusSettings.of(config), t, f, publisher);
+      bus.membership.restarted = !fresh && t.size() > 1;
       bus.updateMyPorts();
       bus.save();
       bus.publish();
@@ -304,7 +307,16 @@ public final class ClusterBus implements AutoCloseable {
    * CLUSTER command, which replies only once its change is on disk.
    */
   private void afterEvent(boolean sync) {
-    if (saveNeeded && !closed) {
+    if (closed) {
+      return;
+    }
+    if (!saveNeeded) {
+      if (membership.updateState(System.currentTimeMillis())) {
+        publisher.accept(topology());
+      }
+      return;
+    }
+    {
       saveNeeded = false;
       try {
         if (sync) {
@@ -326,7 +338,28 @@ public final class ClusterBus implements AutoCloseable {
 
   /** Recomputes the cluster state and publishes a new routing view. */
   public void publish() {
+    membership.updateState(System.currentTimeMillis());
     publisher.accept(topology());
+  }
+
+  /** Valid failure reports about {@code n} (CLUSTER COUNT-FAILURE-REPORTS); bus thread only. */
+  public int failureReports(ClusterNode n) {
+    return failures.reports(n, System.currentTimeMillis());
+  }
+
+  /** clusterSendFail: tells every node we have a link to that {@code n} is FAIL. */
+  private void broadcastFail(ClusterNode n) {
+    ClusterMessage m = BusProcessor.header(this, ClusterMessage.FAIL);
+    m.data = new MessageData.Fail(n.id);
+    for (ClusterNode o : table.nodes()) {
+      if (o.is(ClusterNode.FLAG_MYSELF | ClusterNode.FLAG_HANDSHAKE)) {
+        continue;
+      }
+      BusLink l = links.outboundOf(o);
+      if (l != null && l.connected()) {
+        l.send(m);
+      }
+    }
   }
 
   ClusterTopology topology() {

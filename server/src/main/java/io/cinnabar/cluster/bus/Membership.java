@@ -111,31 +111,83 @@ final class Membership {
         table.myself.id, owners, endpoints, table.myself.primaryId, stateOk());
   }
 
-  /**
-   * Redis's clusterUpdateState without failure detection: with cluster-require-full-coverage every
-   * slot must be served, and a majority of the primaries serving slots must be reachable (at least
-   * one primary serves slots).
-   */
+  /** CLUSTER_MAX_REJOIN_DELAY / MIN: bounds of a primary's wait after leaving a minority. */
+  static final long MAX_REJOIN_DELAY = 5000;
+
+  static final long MIN_REJOIN_DELAY = 500;
+
+  /** CLUSTER_WRITABLE_DELAY: a restarted primary stays failing this long after its first check. */
+  static final long WRITABLE_DELAY = 2000;
+
+  private boolean ok;
+  private long firstCallMs;
+  private long amongMinorityMs;
+
+  /** Set when the node started from a nodes.conf that knew other nodes (see updateState). */
+  boolean restarted;
+
+  /** The cluster state as last computed by {@link #updateState}. */
   boolean stateOk() {
+    return ok;
+  }
+
+  /**
+   * Redis's clusterUpdateState: ok when (with cluster-require-full-coverage) every slot has an
+   * owner that is not FAIL, and a majority of the slot-owning primaries is reachable (neither PFAIL
+   * nor FAIL; myself always is). A primary that was in a minority waits the rejoin delay (node
+   * timeout within 500..5000 ms) before turning ok again, so a healed partition can update it
+   * first. True when the state changed.
+   *
+   * <p>Differences, kept on purpose: Redis's 2 s writable delay after start applies only to a node
+   * restarted from a nodes.conf that knows other nodes (a fresh node has nobody to hear from), and
+   * a cluster without any slot-owning primary does not count as a minority (so a lone node serves
+   * as soon as it has slots instead of 5 s later).
+   */
+  boolean updateState(long now) {
     NodeTable table = bus.table;
+    if (firstCallMs == 0) {
+      firstCallMs = now;
+    }
+    boolean primary = table.myself.is(ClusterNode.FLAG_PRIMARY);
+    if (restarted && primary && !ok && now - firstCallMs < WRITABLE_DELAY) {
+      return false;
+    }
+    boolean next = true;
+    if (bus.settings.requireFullCoverage()) {
+      for (int s = 0; s < ClusterNode.SLOTS; s++) {
+        ClusterNode o = table.owner(s);
+        if (o == null || o.is(ClusterNode.FLAG_FAIL)) {
+          next = false;
+          break;
+        }
+      }
+    }
     int size = 0;
     int reachable = 0;
     for (ClusterNode n : table.nodes()) {
       if (n.is(ClusterNode.FLAG_PRIMARY) && n.slotCount() > 0) {
         size++;
-        if (!n.is(ClusterNode.FLAG_FAIL) && !n.is(ClusterNode.FLAG_PFAIL)) {
+        if (!n.is(ClusterNode.FLAG_FAIL | ClusterNode.FLAG_PFAIL)) {
           reachable++;
         }
       }
     }
-    if (bus.settings.requireFullCoverage()) {
-      for (int s = 0; s < ClusterNode.SLOTS; s++) {
-        ClusterNode o = table.owner(s);
-        if (o == null || o.is(ClusterNode.FLAG_FAIL)) {
-          return false;
-        }
-      }
+    if (size == 0) {
+      next = false;
+    } else if (reachable < size / 2 + 1) {
+      next = false;
+      amongMinorityMs = now;
     }
-    return size > 0 && reachable >= size / 2 + 1;
+    if (next == ok) {
+      return false;
+    }
+    long rejoinDelay =
+        Math.max(MIN_REJOIN_DELAY, Math.min(MAX_REJOIN_DELAY, bus.settings.timeout()));
+    if (next && primary && now - amongMinorityMs < rejoinDelay) {
+      return false;
+    }
+    io.cinnabar.server.Log.warning("Cluster state changed: " + (next ? "ok" : "fail"));
+    ok = next;
+    return true;
   }
 }
