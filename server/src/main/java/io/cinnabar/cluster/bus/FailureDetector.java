@@ -60,18 +60,27 @@ final class FailureDetector {
     if (!n.is(ClusterNode.FLAG_FAIL)) {
       return false;
     }
-    boolean clear;
     if (n.is(ClusterNode.FLAG_REPLICA) || n.slotCount() == 0) {
-      clear = true; // nobody needs to take over anything from it
-    } else {
-      // A primary still serving its slots: nobody failed it over, so it is back.
-      clear = now - n.failTimeMs > nodeTimeout.getAsLong() * FAIL_UNDO_TIME_MULT;
-    }
-    if (clear) {
+      // Nobody needs to take over anything from it.
       n.flags &= ~ClusterNode.FLAG_FAIL;
-      Log.notice("Clear FAIL state for node " + n.id + ": is reachable again.");
+      Log.notice(
+          "Clear FAIL state for node "
+              + n.id
+              + ": "
+              + (n.is(ClusterNode.FLAG_REPLICA) ? "replica" : "master without slots")
+              + " is reachable again.");
+      return true;
     }
-    return clear;
+    if (now - n.failTimeMs > nodeTimeout.getAsLong() * FAIL_UNDO_TIME_MULT) {
+      // A primary still serving its slots: nobody failed it over, so it is back.
+      n.flags &= ~ClusterNode.FLAG_FAIL;
+      Log.notice(
+          "Clear FAIL state for node "
+              + n.id
+              + ": is reachable again and nobody is serving its slots after some time.");
+      return true;
+    }
+    return false;
   }
 
   /**
