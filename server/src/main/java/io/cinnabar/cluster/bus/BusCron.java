@@ -61,9 +61,8 @@ final class BusCron {
       if (up && n.pingSentMs == 0 && now - n.pongReceivedMs > timeout / 2) {
         bus.sendPing(l, ClusterMessage.PING);
       }
-      if (bus.failures.checkTimeout(n, now)) {
-        bus.changed();
-      }
+      // As in Redis, PFAIL only updates the cluster state (after this event), nodes.conf waits.
+      bus.failures.checkTimeout(n, now);
     }
   }
 
