@@ -311,24 +311,19 @@ public final class ClusterBus implements AutoCloseable {
       return;
     }
     if (!saveNeeded) {
-      if (membership.updateState(System.currentTimeMillis())) {
-        publisher.accept(topology());
-      }
       return;
     }
-    {
-      saveNeeded = false;
-      try {
-        if (sync) {
-          saver.saveNow(NodesConf.render(table), false);
-        } else {
-          saver.saveLater(NodesConf.render(table));
-        }
-      } catch (IOException e) {
-        io.cinnabar.server.Log.warning("Could not save the cluster config: " + e.getMessage());
+    saveNeeded = false;
+    try {
+      if (sync) {
+        saver.saveNow(NodesConf.render(table), false);
+      } else {
+        saver.saveLater(NodesConf.render(table));
       }
-      publish();
+    } catch (IOException e) {
+      io.cinnabar.server.Log.warning("Could not save the cluster config: " + e.getMessage());
     }
+    publish();
   }
 
   /** Saves nodes.conf now (the caller waits for the fsync). */
@@ -374,7 +369,13 @@ public final class ClusterBus implements AutoCloseable {
     if (closed) {
       return;
     }
-    cron.run(System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    cron.run(now);
+    // Every run re-evaluates the cluster state (PFAIL set here, the rejoin delay running out);
+    // other events do when they changed something (then afterEvent publishes).
+    if (!saveNeeded && membership.updateState(now)) {
+      publisher.accept(topology());
+    }
     afterEvent();
   }
 
