@@ -14,8 +14,9 @@ class FailureDetectorTest {
 
   private final NodeTable table = new NodeTable();
   private final List<String> failSent = new ArrayList<>();
+  private long timeout = TIMEOUT;
   private final FailureDetector d =
-      new FailureDetector(table, () -> TIMEOUT, n -> failSent.add(n.id));
+      new FailureDetector(table, () -> timeout, n -> failSent.add(n.id));
 
   private ClusterNode node(char c, int flags, int slots) {
     ClusterNode n = new ClusterNode();
@@ -145,5 +146,19 @@ class FailureDetectorTest {
     assertThat(primary.is(ClusterNode.FLAG_FAIL)).isTrue();
     assertThat(d.reachable(primary, 3001)).isTrue();
     assertThat(primary.is(ClusterNode.FLAG_FAIL)).isFalse();
+  }
+
+  @Test
+  void aNewNodeTimeoutAppliesAtOnce() {
+    ClusterNode[] n = fivePrimaries();
+    ClusterNode b = n[1];
+    b.pingSentMs = 1000;
+    d.gossip(n[2], b, ClusterNode.FLAG_PFAIL, 1000);
+    timeout = 5000; // CONFIG SET cluster-node-timeout 5000
+    assertThat(d.checkTimeout(b, 2500)).isFalse();
+    assertThat(d.reports(b, 9000)).isEqualTo(1);
+    timeout = 200;
+    assertThat(d.checkTimeout(b, 2500)).isTrue();
+    assertThat(d.reports(b, 2500)).isZero();
   }
 }
