@@ -78,4 +78,69 @@ class FailInteropTest {
     }
     return "";
   }
+
+  /**
+   * A Cinnabar node puts a PFAIL node into the gossip of its pings (flags and count as Redis sends
+   * them); a slot-owning fake primary reporting it too makes the quorum, and the node broadcasts a
+   * FAIL about it.
+   */
+  @Test
+  void cinnabarGossipsPfailAndBroadcastsFail() throws Exception {
+    try (TestServer s =
+            TestServer.start(
+                "cluster-enabled", "yes", "cluster-node-timeout", "500", "dir", dir.toString());
+        RespClient c = s.client();
+        FakeNode a = new FakeNode(A, TestServer.freePort());
+        FakeNode b = new FakeNode(B, TestServer.freePort())) {
+      String me = BusCapture.bulk(c.call("CLUSTER", "MYID"));
+      a.template.myslots[0] = 1;
+      a.template.configEpoch = 1;
+      a.template.currentEpoch = 1;
+      BusCapture.meet(c, a);
+      BusCapture.meet(c, b);
+      Await.until(
+          "A serves slot 0, B known",
+          15_000,
+          () -> line(c, A).endsWith(" 0") && line(c, B).contains(" connected"));
+      b.silent = true;
+      Await.until("B fail?", 10_000, () -> line(c, B).contains("master,fail? "));
+      FakeNode.Received ping =
+          a.await(
+              m ->
+                  m.type == ClusterMessage.PING
+                      && me.equals(m.sender)
+                      && m.ping().gossip().stream()
+                          .anyMatch(
+                              g ->
+                                  g.nodeId().equals(B)
+                                      && (g.flags() & io.cinnabar.cluster.ClusterNode.FLAG_PFAIL)
+                                          != 0),
+              10_000);
+      assertThat(ping).as("a PING gossiping B as PFAIL").isNotNull();
+      int count = ((ping.raw()[14] & 0xff) << 8) | (ping.raw()[15] & 0xff);
+      assertThat(count).isEqualTo(ping.msg().ping().gossip().size());
+      assertThat(ping.raw().length).isEqualTo(ClusterMessage.HEADER_SIZE + count * Gossip.SIZE);
+      assertThat(c.call("CLUSTER", "COUNT-FAILURE-REPORTS", B)).isEqualTo(":0\r\n");
+
+      a.gossip =
+          java.util.List.of(
+              new Gossip(
+                  B,
+                  0,
+                  0,
+                  "127.0.0.1",
+                  b.port,
+                  b.cport(),
+                  io.cinnabar.cluster.ClusterNode.FLAG_PRIMARY
+                      | io.cinnabar.cluster.ClusterNode.FLAG_PFAIL,
+                  0));
+      FakeNode.Received fail = a.await(ClusterMessage.FAIL, me, 10_000);
+      assertThat(fail).as("FAIL broadcast").isNotNull();
+      assertThat(((MessageData.Fail) fail.msg().data).nodeId()).isEqualTo(B);
+      assertThat(fail.raw().length).isEqualTo(ClusterMessage.HEADER_SIZE + 40);
+      assertThat(line(c, B)).contains("master,fail ");
+      assertThat(c.call("CLUSTER", "COUNT-FAILURE-REPORTS", B)).isEqualTo(":1\r\n");
+      assertThat(a.errors).isEmpty();
+    }
+  }
 }

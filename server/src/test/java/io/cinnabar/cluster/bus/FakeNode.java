@@ -38,6 +38,9 @@ final class FakeNode implements AutoCloseable {
 
   volatile boolean silent;
 
+  /** The gossip section of every PING/PONG we send. */
+  volatile List<Gossip> gossip = List.of();
+
   FakeNode(String id, int port) throws IOException {
     this.id = id;
     this.port = port;
@@ -72,7 +75,7 @@ final class FakeNode implements AutoCloseable {
     m.primaryId = template.primaryId;
     m.myip = template.myip;
     System.arraycopy(template.myslots, 0, m.myslots, 0, m.myslots.length);
-    m.data = new MessageData.Ping(List.of(), List.of());
+    m.data = new MessageData.Ping(gossip, List.of());
     return m;
   }
 
