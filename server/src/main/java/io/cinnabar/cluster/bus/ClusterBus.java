@@ -326,6 +326,33 @@ public final class ClusterBus implements AutoCloseable {
     publish();
   }
 
+  /**
+   * Redis's clusterSetMaster: myself becomes a replica of {@code primary} (CLUSTER REPLICATE). Open
+   * slot migrations are closed; the new role travels in every header from now on. Bus thread only.
+   */
+  public void setMyPrimary(ClusterNode primary) {
+    ClusterNode me = table.myself;
+    me.flags = (me.flags & ~ClusterNode.FLAG_PRIMARY) | ClusterNode.FLAG_REPLICA;
+    me.primaryId = primary.id;
+    me.shardId = primary.shardId;
+    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      table.setMigratingTo(s, null);
+      table.setImportingFrom(s, null);
+    }
+    changed();
+  }
+
+  /** The number of slots {@code n} serves; bus thread only. */
+  public int slotCount(ClusterNode n) {
+    int count = 0;
+    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      if (table.owner(s) == n) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Saves nodes.conf now (the caller waits for the fsync). */
   public void save() throws IOException {
     saver.saveNow(NodesConf.render(table), true);
