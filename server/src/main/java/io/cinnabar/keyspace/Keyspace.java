@@ -58,6 +58,13 @@ public final class Keyspace {
     }
   }
 
+  /** Sets how every database's lookups treat expired keys ({@link Database#EXPIRY_DELETE} ...). */
+  public void setReplicaExpiry(int mode) {
+    for (Database d : dbs) {
+      d.replicaExpiry = mode;
+    }
+  }
+
   public Database db(int i) {
     return dbs[i];
   }

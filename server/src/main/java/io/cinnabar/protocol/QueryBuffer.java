@@ -90,6 +90,11 @@ public final class QueryBuffer {
     return end - cmdStart;
   }
 
+  /** Bytes received but not yet parsed into a command. */
+  public int unparsed() {
+    return end - pos;
+  }
+
   public int capacity() {
     return buf.length;
   }

@@ -66,6 +66,11 @@ public final class Server implements AutoCloseable {
       throw e;
     }
     s.runOnLoop(s.ctx::startCron);
+    String primary = config.get("replicaof");
+    if (primary != null && !primary.isBlank()) {
+      String[] hp = primary.trim().split("\\s+");
+      s.runOnLoop(() -> s.ctx.replicaOf(hp[0], Integer.parseInt(hp[1])));
+    }
     return s;
   }
 
