@@ -315,6 +315,7 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
         }
         case STREAM -> {
           readOffset += in.readableBytes();
+          primary.lastInteraction = lastIoMs;
           primary.qb.append(in);
           applyStream();
           return;
@@ -442,6 +443,7 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     readOffset = offset;
     primary = new Client(server, ch);
     primary.authenticated = true;
+    primary.user = "(superuser)";
     primary.select(db);
     server.clients.put(primary.id, primary);
     server.replication.adopt(replId, offset);

@@ -191,7 +191,6 @@ public final class ServerContext {
       off = replicaLink.offset();
       replicaLink.stop();
     }
-    Log.notice("Connecting to MASTER " + host + ":" + port);
     replicaLink = new ReplicaLink(this, host, port);
     if (id != null && off >= 0) {
       replicaLink.inherit(id, off);
