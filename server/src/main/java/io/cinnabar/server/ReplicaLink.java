@@ -73,7 +73,6 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
             announceIp == null || announceIp.isEmpty() ? null : announceIp,
             timeoutMs);
     this.hs = new ReplicaHandshake(host, port, s, System::currentTimeMillis, this, this);
-    this.linkDownSinceMs = System.currentTimeMillis();
     server.keyspace.setReplicaExpiry(io.cinnabar.keyspace.Database.EXPIRY_HIDE);
     this.timer = server.loop().scheduleAtFixedRate(this::tick, 0, 100, TimeUnit.MILLISECONDS);
   }
@@ -131,8 +130,9 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     return (System.currentTimeMillis() - lastIoMs) / 1000;
   }
 
+  /** Seconds since the link to this primary dropped, -1 if it was never up. */
   public long linkDownSinceSeconds() {
-    return (System.currentTimeMillis() - linkDownSinceMs) / 1000;
+    return linkDownSinceMs == 0 ? -1 : (System.currentTimeMillis() - linkDownSinceMs) / 1000;
   }
 
   public long syncStartMs() {

@@ -190,4 +190,36 @@ class ReplicaLinkTest {
       assertThat(r.call("GET", "k")).isEqualTo("$-1\r\n");
     }
   }
+
+  @Test
+  void replicaofDirectiveAtStartupAndClusterMode() throws InterruptedException {
+    assumeTrue(RealRedis.available());
+    try (RealRedis redis = RealRedis.start("--repl-diskless-sync-delay", "0");
+        RespClient p = redis.client()) {
+      fill(p, "x:");
+      try (TestServer s =
+              TestServer.start(
+                  "enable-debug-command", "yes", "replicaof", "127.0.0.1 " + redis.port());
+          RespClient r = s.client()) {
+        awaitLinkUp(r);
+        awaitSameData(p, r);
+        assertThat(r.call("ROLE"))
+            .endsWith("$9\r\nconnected\r\n:" + info(r, "slave_repl_offset") + "\r\n");
+      }
+    }
+    try (TestServer s = TestServer.start("cluster-enabled", "yes");
+        RespClient r = s.client()) {
+      assertThat(r.call("REPLICAOF", "127.0.0.1", "1"))
+          .isEqualTo("-ERR REPLICAOF not allowed in cluster mode.\r\n");
+      assertThat(r.call("REPLICAOF", "127.0.0.1", "70000"))
+          .isEqualTo("-ERR REPLICAOF not allowed in cluster mode.\r\n");
+    }
+    try (TestServer s = TestServer.start();
+        RespClient r = s.client()) {
+      assertThat(r.call("REPLICAOF", "127.0.0.1", "70000"))
+          .isEqualTo("-ERR Invalid master port\r\n");
+      assertThat(r.call("SLAVEOF", "NO", "ONE")).isEqualTo("+OK\r\n");
+      assertThat(r.call("ROLE")).isEqualTo("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
+    }
+  }
 }
