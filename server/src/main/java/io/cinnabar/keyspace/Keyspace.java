@@ -93,6 +93,16 @@ public final class Keyspace {
     return m;
   }
 
+  /**
+   * Takes the contents of {@code loaded} (a replica's freshly loaded dataset), each database at
+   * once; {@code loaded} gets the old contents (garbage once dropped).
+   */
+  public void replaceWith(Keyspace loaded) {
+    for (int i = 0; i < dbs.length; i++) {
+      dbs[i].swapWith(loaded.dbs[i]);
+    }
+  }
+
   public void swap(int a, int b) {
     dbs[a].swapWith(dbs[b]);
   }

@@ -46,6 +46,11 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
   private int payloadLen;
   private byte[] eofMark;
 
+  /** Loads the payload as it arrives into a keyspace swapped in when complete. */
+  private io.cinnabar.rdb.RdbStreamLoader loader;
+
+  private io.cinnabar.keyspace.Keyspace loading;
+
   /** The primary client while the stream flows, else null. */
   private Client primary;
 
@@ -230,6 +235,8 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     Channel c = ch;
     ch = null;
     payload = null;
+    loader = null;
+    loading = null;
     if (c != null) {
       c.close();
     }
@@ -278,6 +285,8 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       }
       ch = null;
       payload = null;
+      loader = null;
+      loading = null;
       if (primary != null) {
         cachedDb = primary.db.id();
         hs.cachePrimary(replId, offset);
@@ -377,8 +386,13 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     }
     payloadLen = 0;
     mode = Mode.BULK;
+    loading =
+        new io.cinnabar.keyspace.Keyspace(server.keyspace.databases(), server.clusterEnabled());
+    loader =
+        new io.cinnabar.rdb.RdbStreamLoader(
+            loading, server.config, System.currentTimeMillis(), server.lruClock());
     if (eofMark == null && payload.length == 0) {
-      loadPayload(payload);
+      loadPayload(0);
     }
   }
 
@@ -388,7 +402,9 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       in.readBytes(payload, payloadLen, n);
       payloadLen += n;
       if (payloadLen == payload.length) {
-        loadPayload(payload);
+        loadPayload(payloadLen);
+      } else {
+        feed(payloadLen, false);
       }
       return;
     }
@@ -398,42 +414,60 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     if (payload.length - payloadLen < n) {
       payload =
           java.util.Arrays.copyOf(
-              payload, (int) Math.max(payloadLen + (long) n, payload.length * 2L));
+              payload,
+              (int)
+                  Math.min(
+                      Integer.MAX_VALUE - 16,
+                      Math.max(payloadLen + (long) n, payload.length * 2L)));
     }
     in.readBytes(payload, payloadLen, n);
     payloadLen += n;
     if (payloadLen >= EOF_MARK
         && java.util.Arrays.equals(
             payload, payloadLen - EOF_MARK, payloadLen, eofMark, 0, EOF_MARK)) {
-      loadPayload(java.util.Arrays.copyOf(payload, payloadLen - EOF_MARK));
+      loadPayload(payloadLen - EOF_MARK);
+    } else if (payloadLen > EOF_MARK) {
+      feed(payloadLen - EOF_MARK, false);
     }
   }
 
-  /** Replaces the dataset with the received RDB (blocking the loop, as Redis does). */
-  private void loadPayload(byte[] data) {
+  /** Parses what has arrived; false (and the link closed) if the payload is bad. */
+  private boolean feed(int end, boolean complete) {
+    try {
+      loader.feed(payload, end, complete);
+      return true;
+    } catch (io.cinnabar.rdb.RdbException | RuntimeException e) {
+      Log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e);
+      loader = null;
+      loading = null;
+      close();
+      hs.disconnected();
+      return false;
+    }
+  }
+
+  /**
+   * The payload is complete: the rest of it is parsed, then the loaded keyspace replaces the old
+   * data at once (clients saw the old data until now, as Redis's swapdb loading).
+   */
+  private void loadPayload(int end) {
+    long start = System.nanoTime();
+    if (!feed(end, true)) {
+      return;
+    }
     payload = null;
     Log.notice("MASTER <-> REPLICA sync: Flushing old data");
     for (int i = 0; i < server.keyspace.databases(); i++) {
       server.signalFlushedDb(server.keyspace.db(i));
     }
-    server.keyspace.flushAll();
-    Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    long start = System.nanoTime();
-    try {
-      io.cinnabar.rdb.RdbFile.LoadStats st =
-          io.cinnabar.rdb.RdbFile.load(
-              data, server.keyspace, server.config, System.currentTimeMillis(), server.lruClock());
-      Log.notice(
-          String.format(
-              "Done loading RDB, keys loaded: %d, keys expired: %d. (%.3f s)",
-              st.keys(), st.expiredSkipped(), (System.nanoTime() - start) / 1e9));
-    } catch (io.cinnabar.rdb.RdbException | RuntimeException e) {
-      Log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e);
-      server.keyspace.flushAll();
-      close();
-      hs.disconnected();
-      return;
-    }
+    server.keyspace.replaceWith(loading);
+    io.cinnabar.rdb.RdbFile.LoadStats st = loader.stats();
+    loader = null;
+    loading = null;
+    Log.notice(
+        String.format(
+            "Done loading RDB, keys loaded: %d, keys expired: %d. (%.3f s after the transfer)",
+            st.keys(), st.expiredSkipped(), (System.nanoTime() - start) / 1e9));
     hs.transferDone();
     startStream(0);
   }
