@@ -192,6 +192,7 @@ public final class ServerContext {
       replicaLink.stop();
     }
     replicaLink = new ReplicaLink(this, host, port);
+    setReplicaofConfig(host + " " + port);
     if (id != null && off >= 0) {
       replicaLink.inherit(id, off);
     }
@@ -208,12 +209,22 @@ public final class ServerContext {
     ReplicaLink l = replicaLink;
     replicaLink = null;
     l.stop();
+    setReplicaofConfig("no one");
     if (l.replId() != null && l.offset() >= 0) {
       replication.adopt(l.replId(), l.offset());
     }
     byte[] id = new byte[20];
     new SecureRandom().nextBytes(id);
     replication.shiftReplicationId(HexFormat.of().formatHex(id));
+  }
+
+  /** CONFIG GET replicaof (and CONFIG REWRITE) show the current primary, as Redis's getter. */
+  private void setReplicaofConfig(String value) {
+    try {
+      config.set("replicaof", value);
+    } catch (io.cinnabar.config.ConfigException e) {
+      Log.warning("Cannot record replicaof " + value + ": " + e.getMessage());
+    }
   }
 
   /** True when this node runs in cluster mode (cluster-enabled yes). */
@@ -331,7 +342,9 @@ public final class ServerContext {
     }
     long limit = now - timeout * 1000L;
     for (Client c : clients.values().toArray(new Client[0])) {
-      if (c.lastInteraction < limit && !c.isBlocked()) {
+      if (c.lastInteraction < limit
+          && !c.isBlocked()
+          && (replicaLink == null || !replicaLink.isPrimary(c))) {
         Log.verbose("Closing idle client");
         c.close();
       }

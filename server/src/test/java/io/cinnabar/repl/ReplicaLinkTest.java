@@ -88,6 +88,7 @@ class ReplicaLinkTest {
           WAIT_MS,
           () -> info(r, "slave_repl_offset").equals(info(p, "master_repl_offset")));
       assertThat(r.call("ROLE")).startsWith("*5\r\n$5\r\nslave\r\n");
+      assertThat(r.call("CONFIG", "GET", "replicaof")).contains("127.0.0.1 " + redis.port());
 
       // The link drops (killed on either side): a partial resync continues the stream.
       long partial = Long.parseLong(info(p, "sync_partial_ok"));
@@ -127,6 +128,8 @@ class ReplicaLinkTest {
       String offset = info(r, "slave_repl_offset");
       assertThat(r.call("REPLICAOF", "NO", "ONE")).isEqualTo("+OK\r\n");
       assertThat(info(r, "role")).isEqualTo("master");
+      assertThat(r.call("CONFIG", "GET", "replicaof"))
+          .isEqualTo("*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n");
       assertThat(info(r, "master_replid2")).isEqualTo(primaryId);
       assertThat(info(r, "second_repl_offset"))
           .isEqualTo(Long.toString(Long.parseLong(offset) + 1));
