@@ -212,6 +212,9 @@ public final class Server implements AutoCloseable {
           .submit(
               () -> {
                 ctx.stopCron();
+                if (ctx.replicaLink() != null) {
+                  ctx.replicaLink().stop(); // no reconnect attempt while the loop shuts down
+                }
                 for (Client c : ctx.clients.values().toArray(new Client[0])) {
                   c.flush();
                   c.close();

@@ -225,4 +225,101 @@ class ReplicaLinkTest {
       assertThat(r.call("ROLE")).isEqualTo("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
     }
   }
+
+  private static void signal(String sig, String pid) throws Exception {
+    new ProcessBuilder("kill", "-" + sig, pid).inheritIO().start().waitFor();
+  }
+
+  @Test
+  void aSilentPrimaryIsDroppedAfterReplTimeoutAndResumedPartially() throws Exception {
+    assumeTrue(RealRedis.available());
+    try (RealRedis redis = RealRedis.start("--repl-diskless-sync-delay", "0");
+        RespClient p = redis.client();
+        TestServer s = TestServer.start("enable-debug-command", "yes", "repl-timeout", "1");
+        RespClient r = s.client()) {
+      String pid = p.call("INFO", "server").replaceAll("(?s).*process_id:(\\d+).*", "$1");
+      r.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port()));
+      awaitLinkUp(r);
+      p.call("SET", "k", "1");
+      awaitSameData(p, r);
+      long partial = Long.parseLong(info(p, "sync_partial_ok"));
+      signal("STOP", pid);
+      try {
+        Await.until("link down", WAIT_MS, () -> "down".equals(info(r, "master_link_status")));
+      } finally {
+        signal("CONT", pid);
+      }
+      awaitLinkUp(r);
+      p.call("SET", "k", "2");
+      awaitSameData(p, r);
+      assertThat(Long.parseLong(info(p, "sync_partial_ok"))).isEqualTo(partial + 1);
+    }
+  }
+
+  private static Process startRedis(int port, java.nio.file.Path dir) throws Exception {
+    Process proc =
+        new ProcessBuilder(
+                RealRedis.executable(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--enable-debug-command",
+                "yes",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    Await.until(
+        "redis-server up",
+        WAIT_MS,
+        () -> {
+          try (RespClient c = new RespClient("127.0.0.1", port)) {
+            return c.call("PING").equals("+PONG\r\n");
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
+    return proc;
+  }
+
+  @Test
+  void aRestartedPrimaryIsFollowedWithAFullResync() throws Exception {
+    assumeTrue(RealRedis.available());
+    int port = TestServer.freePort();
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-primary");
+    Process first = startRedis(port, dir);
+    Process second = null;
+    try (TestServer s = TestServer.start("enable-debug-command", "yes");
+        RespClient r = s.client()) {
+      try (RespClient p = new RespClient("127.0.0.1", port)) {
+        fill(p, "old:");
+        r.call("REPLICAOF", "127.0.0.1", Integer.toString(port));
+        awaitLinkUp(r);
+        awaitSameData(p, r);
+      }
+      first.destroy();
+      first.waitFor();
+      Await.until("link down", WAIT_MS, () -> "down".equals(info(r, "master_link_status")));
+      second = startRedis(port, dir);
+      try (RespClient p = new RespClient("127.0.0.1", port)) {
+        fill(p, "new:");
+        awaitLinkUp(r);
+        awaitSameData(p, r);
+        assertThat(r.call("EXISTS", "old:s")).isEqualTo(":0\r\n");
+        assertThat(info(r, "master_replid")).isEqualTo(info(p, "master_replid"));
+      }
+    } finally {
+      first.destroyForcibly().waitFor();
+      if (second != null) {
+        second.destroy();
+        second.waitFor();
+      }
+    }
+  }
 }
