@@ -442,10 +442,12 @@ final class InfoCommand {
         .field("master_replid2", src.replId2())
         .field("master_repl_offset", offset)
         .field("second_repl_offset", src.secondOffset())
-        .field("repl_backlog_active", 0)
+        .field("repl_backlog_active", src.backlog() != null ? 1 : 0)
         .field("repl_backlog_size", s.config.getLong("repl-backlog-size"))
-        .field("repl_backlog_first_byte_offset", 0)
-        .field("repl_backlog_histlen", 0);
+        .field(
+            "repl_backlog_first_byte_offset",
+            src.backlog() != null ? src.backlog().firstOffset() : 0)
+        .field("repl_backlog_histlen", src.backlog() != null ? src.backlog().historyLength() : 0);
   }
 
   private static void cpu(Info o) {

@@ -51,6 +51,12 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
 
   private io.cinnabar.keyspace.Keyspace loading;
 
+  /**
+   * Applied stream bytes not yet in our own backlog: a transaction goes in whole at EXEC, as
+   * Redis's replicationFeedStreamFromMasterStream, so our history matches our primary's.
+   */
+  private final ByteBuf proxied = Unpooled.buffer(1024);
+
   /** The primary client while the stream flows, else null. */
   private Client primary;
 
@@ -257,8 +263,9 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
 
   @Override
   public void continued(String id) {
+    boolean sameHistory = id.equals(replId) && server.replication.replId().equals(id);
     replId = id;
-    startStream(cachedDb);
+    startStream(cachedDb, !sameHistory || server.replication.offset() != offset);
   }
 
   // Netty events, on the keyspace thread.
@@ -469,10 +476,14 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
             "Done loading RDB, keys loaded: %d, keys expired: %d. (%.3f s after the transfer)",
             st.keys(), st.expiredSkipped(), (System.nanoTime() - start) / 1e9));
     hs.transferDone();
-    startStream(0);
+    startStream(0, true);
   }
 
-  private void startStream(int db) {
+  /**
+   * The stream starts; with {@code newHistory} our own replication history (the backlog a promoted
+   * replica serves siblings from) restarts at the primary's ID and offset.
+   */
+  private void startStream(int db, boolean newHistory) {
     mode = Mode.STREAM;
     readOffset = offset;
     primary = new Client(server, ch);
@@ -480,7 +491,11 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     primary.user = "(superuser)";
     primary.select(db);
     server.clients.put(primary.id, primary);
-    server.replication.adopt(replId, offset);
+    if (newHistory) {
+      server.replication.ensureBacklog();
+      server.replication.adopt(replId, offset);
+    }
+    proxied.clear();
     lastAckMs = 0;
     sendAck();
   }
@@ -495,6 +510,9 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       int r = c.parser.parse(c.qb, c.req, Long.MAX_VALUE, true);
       if (r == RespParser.NEED_MORE) {
         break;
+      }
+      if (r == RespParser.COMMAND) {
+        c.qb.copyParsed(proxied);
       }
       if (r == RespParser.PROTOCOL_ERROR) {
         Log.warning("Protocol error from MASTER: " + c.parser.error());
@@ -517,12 +535,19 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       }
       if (!c.inMulti) {
         offset = readOffset - c.qb.unparsed();
+        if (proxied.isReadable()) {
+          byte[] applied = new byte[proxied.readableBytes()];
+          proxied.readBytes(applied);
+          proxied.clear();
+          server.replication.propagateRaw(applied);
+        }
       }
       c.qb.consumeParsed();
     }
     if (c == primary) {
       c.qb.compact(16 * 1024);
     }
+    server.replication.flush();
   }
 
   private void dropPrimaryClient() {

@@ -210,7 +210,10 @@ public final class ServerContext {
     replicaLink = null;
     l.stop();
     setReplicaofConfig("no one");
-    if (l.replId() != null && l.offset() >= 0) {
+    // The stream fed our backlog, so normally the history is already the primary's: keep it.
+    if (l.replId() != null
+        && l.offset() >= 0
+        && (!l.replId().equals(replication.replId()) || l.offset() != replication.offset())) {
       replication.adopt(l.replId(), l.offset());
     }
     byte[] id = new byte[20];

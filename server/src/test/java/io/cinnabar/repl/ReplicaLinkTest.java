@@ -123,6 +123,13 @@ class ReplicaLinkTest {
       awaitLinkUp(r);
       awaitSameData(p, r);
 
+      p.call("SET", "after-sync", "1");
+      awaitSameData(p, r);
+      Await.until(
+          "offsets equal again",
+          WAIT_MS,
+          () -> info(r, "slave_repl_offset").equals(info(p, "master_repl_offset")));
+
       // Promotion keeps the data and the old history as the second ID.
       String primaryId = info(r, "master_replid");
       String offset = info(r, "slave_repl_offset");
@@ -131,6 +138,10 @@ class ReplicaLinkTest {
       assertThat(r.call("CONFIG", "GET", "replicaof"))
           .isEqualTo("*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n");
       assertThat(info(r, "master_replid2")).isEqualTo(primaryId);
+      // The applied stream went into our own backlog: siblings can continue from us.
+      assertThat(info(r, "master_repl_offset")).isEqualTo(offset);
+      assertThat(info(r, "repl_backlog_active")).isEqualTo("1");
+      assertThat(Long.parseLong(info(r, "repl_backlog_histlen"))).isPositive();
       assertThat(info(r, "second_repl_offset"))
           .isEqualTo(Long.toString(Long.parseLong(offset) + 1));
       assertThat(r.call("GET", "after-change")).isEqualTo("$1\r\n1\r\n");
