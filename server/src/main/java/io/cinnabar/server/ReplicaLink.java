@@ -31,8 +31,6 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     STREAM
   }
 
-  private static final int EOF_MARK = 40;
-
   private final ServerContext server;
   private final ReplicaHandshake hs;
   private final ScheduledFuture<?> timer;
@@ -41,15 +39,8 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
   private Mode mode = Mode.HANDSHAKE;
   private final ByteBuf lines = Unpooled.buffer(256);
 
-  // The RDB payload being received.
-  private byte[] payload;
-  private int payloadLen;
-  private byte[] eofMark;
-
-  /** Loads the payload as it arrives into a keyspace swapped in when complete. */
-  private io.cinnabar.rdb.RdbStreamLoader loader;
-
-  private io.cinnabar.keyspace.Keyspace loading;
+  /** The RDB payload being received and loaded, during a full sync. */
+  private SyncPayload payload;
 
   /**
    * Applied stream bytes not yet in our own backlog: a transaction goes in whole at EXEC, as
@@ -151,11 +142,11 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
   }
 
   public long syncReceived() {
-    return payloadLen;
+    return payload == null ? 0 : payload.received();
   }
 
   public long syncSize() {
-    return payload != null && eofMark == null ? payload.length : -1;
+    return payload == null ? -1 : payload.size();
   }
 
   /** True if {@code c} is the primary's client (its commands are obeyed, replies dropped). */
@@ -241,8 +232,6 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     Channel c = ch;
     ch = null;
     payload = null;
-    loader = null;
-    loading = null;
     if (c != null) {
       c.close();
     }
@@ -257,8 +246,6 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     offset = off;
     syncStartMs = System.currentTimeMillis();
     payload = null;
-    payloadLen = 0;
-    eofMark = null;
   }
 
   @Override
@@ -292,8 +279,6 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       }
       ch = null;
       payload = null;
-      loader = null;
-      loading = null;
       if (primary != null) {
         cachedDb = primary.db.id();
         hs.cachePrimary(replId, offset);
@@ -376,101 +361,40 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       hs.disconnected();
       return;
     }
-    if (line.startsWith("$EOF:") && line.length() == 5 + EOF_MARK) {
-      eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
-      payload = new byte[1 << 20];
-      Log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
-    } else {
-      long len = Long.parseLong(line.substring(1));
-      if (len > Integer.MAX_VALUE - 16) {
-        Log.warning("RDB payload too large for this replica: " + len);
-        close();
-        hs.disconnected();
-        return;
-      }
-      payload = new byte[(int) len];
-      Log.notice("MASTER <-> REPLICA sync: receiving " + len + " bytes from master to disk");
+    try {
+      payload = new SyncPayload(line, server);
+    } catch (IllegalArgumentException e) {
+      Log.warning(e.getMessage());
+      close();
+      hs.disconnected();
+      return;
     }
-    payloadLen = 0;
     mode = Mode.BULK;
-    loading =
-        new io.cinnabar.keyspace.Keyspace(server.keyspace.databases(), server.clusterEnabled());
-    loader =
-        new io.cinnabar.rdb.RdbStreamLoader(
-            loading, server.config, System.currentTimeMillis(), server.lruClock());
-    if (eofMark == null && payload.length == 0) {
-      loadPayload(0);
-    }
+    receivePayload(Unpooled.EMPTY_BUFFER); // an empty payload is complete (and bad) at once
   }
 
   private void receivePayload(ByteBuf in) {
-    if (eofMark == null) {
-      int n = Math.min(in.readableBytes(), payload.length - payloadLen);
-      in.readBytes(payload, payloadLen, n);
-      payloadLen += n;
-      if (payloadLen == payload.length) {
-        loadPayload(payloadLen);
-      } else {
-        feed(payloadLen, false);
-      }
-      return;
-    }
-    // Diskless: read everything; the payload ends with the mark. Bytes past it are the stream,
-    // which the primary only starts once we acknowledge, so a read never holds both.
-    int n = in.readableBytes();
-    if (payload.length - payloadLen < n) {
-      payload =
-          java.util.Arrays.copyOf(
-              payload,
-              (int)
-                  Math.min(
-                      Integer.MAX_VALUE - 16,
-                      Math.max(payloadLen + (long) n, payload.length * 2L)));
-    }
-    in.readBytes(payload, payloadLen, n);
-    payloadLen += n;
-    if (payloadLen >= EOF_MARK
-        && java.util.Arrays.equals(
-            payload, payloadLen - EOF_MARK, payloadLen, eofMark, 0, EOF_MARK)) {
-      loadPayload(payloadLen - EOF_MARK);
-    } else if (payloadLen > EOF_MARK) {
-      feed(payloadLen - EOF_MARK, false);
-    }
-  }
-
-  /** Parses what has arrived; false (and the link closed) if the payload is bad. */
-  private boolean feed(int end, boolean complete) {
+    long start = System.nanoTime();
+    SyncPayload p = payload;
     try {
-      loader.feed(payload, end, complete);
-      return true;
+      if (!p.receive(in)) {
+        return;
+      }
     } catch (io.cinnabar.rdb.RdbException | RuntimeException e) {
       Log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e);
-      loader = null;
-      loading = null;
       close();
       hs.disconnected();
-      return false;
-    }
-  }
-
-  /**
-   * The payload is complete: the rest of it is parsed, then the loaded keyspace replaces the old
-   * data at once (clients saw the old data until now, as Redis's swapdb loading).
-   */
-  private void loadPayload(int end) {
-    long start = System.nanoTime();
-    if (!feed(end, true)) {
       return;
     }
+    // Complete: the loaded keyspace replaces the old data at once (clients saw the old data
+    // until now, as with Redis's swapdb loading).
     payload = null;
     Log.notice("MASTER <-> REPLICA sync: Flushing old data");
     for (int i = 0; i < server.keyspace.databases(); i++) {
       server.signalFlushedDb(server.keyspace.db(i));
     }
-    server.keyspace.replaceWith(loading);
-    io.cinnabar.rdb.RdbFile.LoadStats st = loader.stats();
-    loader = null;
-    loading = null;
+    server.keyspace.replaceWith(p.loaded());
+    io.cinnabar.rdb.RdbFile.LoadStats st = p.stats();
     Log.notice(
         String.format(
             "Done loading RDB, keys loaded: %d, keys expired: %d. (%.3f s after the transfer)",
