@@ -391,7 +391,8 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     payload = null;
     Log.notice("MASTER <-> REPLICA sync: Flushing old data");
     for (int i = 0; i < server.keyspace.databases(); i++) {
-      server.signalFlushedDb(server.keyspace.db(i));
+      // WATCHed keys that exist before or after the swap fail their transaction, as Redis.
+      server.watches.touchAll(server.keyspace.db(i), p.loaded().db(i));
     }
     server.keyspace.replaceWith(p.loaded());
     io.cinnabar.rdb.RdbFile.LoadStats st = p.stats();

@@ -164,6 +164,16 @@ class ReplicaLinkTest {
       r.call("REPLICAOF", "127.0.0.1", Integer.toString(a.port()));
       awaitLinkUp(r);
       awaitSameData(pa, r);
+      // A key that only the new primary's data has: the full sync fails the WATCH.
+      try (RespClient w = s.client()) {
+        w.call("WATCH", "key:1");
+        w.call("MULTI");
+        w.call("GET", "key:1");
+        r.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port()));
+        awaitLinkUp(r);
+        awaitSameData(pb, r);
+        assertThat(w.call("EXEC")).isEqualTo("*-1\r\n");
+      }
       r.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port()));
       awaitLinkUp(r);
       awaitSameData(pb, r);
