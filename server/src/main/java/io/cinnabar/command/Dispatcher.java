@@ -22,6 +22,12 @@ public final class Dispatcher {
   private static final byte[] NOAUTH =
       "NOAUTH Authentication required.".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] READONLY =
+      "READONLY You can't write against a read only replica.".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MASTERDOWN =
+      ("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+          .getBytes(StandardCharsets.US_ASCII);
+
   /** The commands a RESP2 client may run while subscribed. */
   private static final java.util.Set<String> PUBSUB_CONTEXT =
       java.util.Set.of(
@@ -98,6 +104,11 @@ public final class Dispatcher {
       cmd.stats.rejectedCalls++;
       return;
     }
+    io.cinnabar.server.ReplicaLink link = server.replicaLink();
+    boolean obey = link != null && link.isPrimary(c);
+    if (link != null && !obey && replicaRejects(c, cmd, link, true)) {
+      return;
+    }
     if (c.reply.protocol() == 2
         && io.cinnabar.server.PubSub.subscribed(c)
         && !PUBSUB_CONTEXT.contains(cmd.fullName)) {
@@ -111,6 +122,9 @@ public final class Dispatcher {
               + " this context");
       return;
     }
+    if (link != null && !obey && replicaRejects(c, cmd, link, false)) {
+      return;
+    }
     if (c.inMulti && !TRANSACTION_CONTROL.contains(cmd.fullName)) {
       c.transaction().commands.add(cmd);
       c.transaction().args.add(r.copyAll());
@@ -119,7 +133,7 @@ public final class Dispatcher {
       return;
     }
     server.updateClock();
-    if (server.pauseEndMs > 0 && isPaused(c, cmd)) {
+    if (server.pauseEndMs > 0 && !obey && isPaused(c, cmd)) {
       c.blockAndRetry();
       server.pausedClients.add(c);
       return;
@@ -171,6 +185,37 @@ public final class Dispatcher {
       c.discardTransaction();
     }
     return ok;
+  }
+
+  /**
+   * A replica's checks of Redis's processCommand: writes are refused while replica-read-only
+   * ({@code readOnly} pass), data commands while the link is down and replica-serve-stale-data is
+   * off (the other pass, after the pub/sub context check as in Redis).
+   */
+  private boolean replicaRejects(
+      Client c, CommandSpec cmd, io.cinnabar.server.ReplicaLink link, boolean readOnly) {
+    boolean exec = c.inMulti && "exec".equals(cmd.fullName);
+    if (readOnly) {
+      boolean write =
+          cmd.has(CommandFlag.WRITE) || (exec && c.transaction().anyHas(CommandFlag.WRITE));
+      if (!write || !server.config.getBool("replica-read-only")) {
+        return false;
+      }
+      cmd.stats.rejectedCalls++;
+      flagTransaction(c);
+      c.reply.errorBytes(READONLY);
+      return true;
+    }
+    if (link.linkUp() || server.config.getBool("replica-serve-stale-data")) {
+      return false;
+    }
+    if (cmd.has(CommandFlag.STALE)) {
+      return false;
+    }
+    cmd.stats.rejectedCalls++;
+    flagTransaction(c);
+    c.reply.errorBytes(MASTERDOWN);
+    return true;
   }
 
   private boolean isPaused(Client c, CommandSpec cmd) {

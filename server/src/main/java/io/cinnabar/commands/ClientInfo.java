@@ -71,6 +71,10 @@ final class ClientInfo {
   /** Redis's flag letters; N when none applies. */
   private static String flags(Client o) {
     StringBuilder f = new StringBuilder();
+    io.cinnabar.server.ReplicaLink link = o.server.replicaLink();
+    if (link != null && link.isPrimary(o)) {
+      f.append('M');
+    }
     if (io.cinnabar.server.PubSub.subscribed(o)) {
       f.append('P');
     }

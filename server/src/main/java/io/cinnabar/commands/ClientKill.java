@@ -13,6 +13,10 @@ final class ClientKill {
 
   /** A client's type (getClientType): pubsub while subscribed, else normal (no replicas yet). */
   static String typeOf(Client o) {
+    io.cinnabar.server.ReplicaLink l = o.server.replicaLink();
+    if (l != null && l.isPrimary(o)) {
+      return "master";
+    }
     return io.cinnabar.server.PubSub.subscribed(o) ? "pubsub" : "normal";
   }
 

@@ -397,17 +397,57 @@ final class InfoCommand {
   }
 
   private static void replication(Info o, ServerContext s) {
-    o.field("role", "master")
-        .field("connected_slaves", 0)
+    io.cinnabar.server.ReplicaLink l = s.replicaLink();
+    io.cinnabar.repl.ReplicationSource src = s.replication;
+    String replId = src.replId();
+    long offset = src.offset();
+    if (l == null) {
+      o.field("role", "master");
+    } else {
+      boolean up = l.linkUp();
+      long slaveOffset = Math.max(0, l.offset());
+      o.field("role", "slave")
+          .field("master_host", l.host())
+          .field("master_port", l.port())
+          .field("master_link_status", up ? "up" : "down")
+          .field("master_last_io_seconds_ago", up ? l.lastIoSecondsAgo() : -1)
+          .field("master_sync_in_progress", l.syncInProgress() ? 1 : 0)
+          .field("slave_read_repl_offset", Math.max(0, l.readOffset()))
+          .field("slave_repl_offset", slaveOffset);
+      if (l.syncInProgress()) {
+        long total = l.syncSize();
+        long read = l.syncReceived();
+        o.field("master_sync_total_bytes", total)
+            .field("master_sync_read_bytes", read)
+            .field("master_sync_left_bytes", total < 0 ? -1 : total - read)
+            .field(
+                "master_sync_perc",
+                String.format(Locale.ROOT, "%.2f", total <= 0 ? 0.0 : (read * 100.0) / total))
+            .field("master_sync_last_io_seconds_ago", l.lastIoSecondsAgo());
+      }
+      if (!up) {
+        o.field("master_link_down_since_seconds", l.linkDownSinceSeconds());
+      }
+      o.field("slave_priority", s.config.getLong("replica-priority"))
+          .field("slave_read_only", s.config.getBool("replica-read-only") ? 1 : 0)
+          .field("replica_announced", s.config.getBool("replica-announced") ? 1 : 0);
+      if (l.replId() != null) {
+        replId = l.replId();
+        offset = slaveOffset;
+      }
+    }
+    o.field("connected_slaves", 0)
         .field("master_failover_state", "no-failover")
-        .field("master_replid", s.replId)
-        .field("master_replid2", "0000000000000000000000000000000000000000")
-        .field("master_repl_offset", 0)
-        .field("second_repl_offset", -1)
-        .field("repl_backlog_active", 0)
-        .field("repl_backlog_size", 1048576)
-        .field("repl_backlog_first_byte_offset", 0)
-        .field("repl_backlog_histlen", 0);
+        .field("master_replid", replId)
+        .field("master_replid2", src.replId2())
+        .field("master_repl_offset", offset)
+        .field("second_repl_offset", src.secondOffset())
+        .field("repl_backlog_active", src.backlog() != null ? 1 : 0)
+        .field("repl_backlog_size", s.config.getLong("repl-backlog-size"))
+        .field(
+            "repl_backlog_first_byte_offset",
+            src.backlog() != null ? src.backlog().firstOffset() : 0)
+        .field("repl_backlog_histlen", src.backlog() != null ? src.backlog().historyLength() : 0);
   }
 
   private static void cpu(Info o) {

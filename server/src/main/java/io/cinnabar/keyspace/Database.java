@@ -170,10 +170,25 @@ public final class Database {
     return lookupRead(key, 0, key.length, now, lruClock);
   }
 
+  /** {@link #replicaExpiry} values: a primary deletes expired keys on access. */
+  public static final int EXPIRY_DELETE = 0;
+
+  /** On a replica: expired keys read as missing but stay until the primary's DEL. */
+  public static final int EXPIRY_HIDE = 1;
+
+  /** On a replica running its primary's stream: expired keys still exist (Redis 7.0). */
+  public static final int EXPIRY_KEEP = 2;
+
+  /** How lookups treat expired keys; set by the replication link. */
+  int replicaExpiry = EXPIRY_DELETE;
+
   /** A key for writing or inspection: expired keys are deleted, no statistics are counted. */
   public Entry lookupWrite(byte[] b, int off, int len, long now) {
     Entry e = slots == null ? dict.get(b, off, len) : slots.get(b, off, len);
     if (e != null && e.expireAt() >= 0 && e.expireAt() <= now) {
+      if (replicaExpiry != EXPIRY_DELETE) {
+        return replicaExpiry == EXPIRY_HIDE ? null : e;
+      }
       expire(e);
       return null;
     }

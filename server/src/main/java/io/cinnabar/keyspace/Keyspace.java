@@ -58,6 +58,13 @@ public final class Keyspace {
     }
   }
 
+  /** Sets how every database's lookups treat expired keys ({@link Database#EXPIRY_DELETE} ...). */
+  public void setReplicaExpiry(int mode) {
+    for (Database d : dbs) {
+      d.replicaExpiry = mode;
+    }
+  }
+
   public Database db(int i) {
     return dbs[i];
   }
@@ -84,6 +91,16 @@ public final class Keyspace {
       m += d.memory();
     }
     return m;
+  }
+
+  /**
+   * Takes the contents of {@code loaded} (a replica's freshly loaded dataset), each database at
+   * once; {@code loaded} gets the old contents (garbage once dropped).
+   */
+  public void replaceWith(Keyspace loaded) {
+    for (int i = 0; i < dbs.length; i++) {
+      dbs[i].swapWith(loaded.dbs[i]);
+    }
   }
 
   public void swap(int a, int b) {

@@ -90,6 +90,16 @@ public final class QueryBuffer {
     return end - cmdStart;
   }
 
+  /** Copies the last parsed command's raw bytes (a replica proxies its primary's stream). */
+  public void copyParsed(ByteBuf out) {
+    out.writeBytes(buf, cmdStart, pos - cmdStart);
+  }
+
+  /** Bytes received but not yet parsed into a command. */
+  public int unparsed() {
+    return end - pos;
+  }
+
   public int capacity() {
     return buf.length;
   }

@@ -107,102 +107,12 @@ public final class RdbFile {
    */
   public static LoadStats load(byte[] data, Keyspace ks, Config config, long nowMs, int lruClock)
       throws RdbException {
-    if (data.length < 9 || !new String(data, 0, 5, StandardCharsets.US_ASCII).equals("REDIS")) {
-      throw new RdbException("Wrong signature trying to load DB from file");
-    }
-    int version;
-    try {
-      version = Integer.parseInt(new String(data, 5, 4, StandardCharsets.US_ASCII));
-    } catch (NumberFormatException e) {
-      throw new RdbException("Wrong signature trying to load DB from file");
-    }
-    if (version < 1 || version > Rdb.VERSION) {
-      throw new RdbException("Can't handle RDB format version " + version);
-    }
-    RdbInput in = new RdbInput(data, 9, data.length);
-    Database db = ks.db(0);
-    long expireAt = -1;
-    long idle = -1;
-    int freq = -1;
-    boolean lfu = config.get("maxmemory-policy").endsWith("-lfu");
-    long keys = 0;
-    long skipped = 0;
-    while (true) {
-      int type = in.readByte();
-      switch (type) {
-        case Rdb.OPCODE_EXPIRETIME -> expireAt = in.readLe(4) * 1000;
-        case Rdb.OPCODE_EXPIRETIME_MS -> expireAt = in.readLe(8);
-        case Rdb.OPCODE_FREQ -> freq = in.readByte();
-        case Rdb.OPCODE_IDLE -> idle = in.readLen();
-        case Rdb.OPCODE_SELECTDB -> {
-          long id = in.readLen();
-          if (id >= ks.databases()) {
-            throw new RdbException(
-                "FATAL: Data file was created with a Redis server configured to handle more than "
-                    + ks.databases()
-                    + " databases. Exiting");
-          }
-          db = ks.db((int) id);
-        }
-        case Rdb.OPCODE_RESIZEDB -> {
-          in.readLen();
-          in.readLen();
-        }
-        case Rdb.OPCODE_AUX -> aux(in.readString(), in.readString(), nowMs);
-        case Rdb.OPCODE_MODULE_AUX ->
-            throw new RdbException("The RDB file contains AUX module data I can't load");
-        case Rdb.OPCODE_FUNCTION2 -> {
-          in.readString();
-          Log.warning("Skipping a function library in the RDB file: functions are not supported");
-        }
-        case Rdb.OPCODE_FUNCTION ->
-            throw new RdbException("Pre-release function format not supported.");
-        case Rdb.OPCODE_EOF -> {
-          checkCrc(data, in, version, config);
-          return new LoadStats(keys, skipped);
-        }
-        default -> {
-          byte[] key = in.readString();
-          ValueCodec.Loaded v = RdbValues.load(in, type, config);
-          long at = expireAt;
-          long keyIdle = idle;
-          int keyFreq = freq;
-          expireAt = -1;
-          idle = -1;
-          freq = -1;
-          if (v == null) {
-            Log.warning(
-                "rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.UTF_8));
-            continue;
-          }
-          if (at >= 0 && at < nowMs) {
-            skipped++;
-            continue;
-          }
-          if (db.peek(key) != null) {
-            throw new RdbException(
-                "RDB has duplicated key '"
-                    + new String(key, StandardCharsets.UTF_8)
-                    + "' in DB "
-                    + db.id());
-          }
-          Entry e = db.add(key, v.value(), v.type(), v.encoding(), lruClock);
-          if (at >= 0) {
-            e = db.setExpire(e, at);
-          }
-          // objectSetLRUOrLFU: only the information the current policy uses is kept.
-          if (keyFreq >= 0 && lfu) {
-            e.setLru((int) ((((nowMs / 1000 / 60) & 0xFFFF) << 8) | keyFreq));
-          } else if (keyIdle >= 0 && !lfu) {
-            e.setLru((int) ((lruClock - keyIdle) & LRU_MAX));
-          }
-          keys++;
-        }
-      }
-    }
+    RdbStreamLoader loader = new RdbStreamLoader(ks, config, nowMs, lruClock);
+    loader.feed(data, data.length, true);
+    return loader.stats();
   }
 
-  private static void aux(byte[] key, byte[] value, long nowMs) {
+  static void aux(byte[] key, byte[] value, long nowMs) {
     String k = new String(key, StandardCharsets.UTF_8);
     String v = new String(value, StandardCharsets.UTF_8);
     switch (k) {
@@ -225,28 +135,6 @@ public final class RdbFile {
         }
       }
       default -> Log.debug("RDB '" + k + "': " + v);
-    }
-  }
-
-  private static void checkCrc(byte[] data, RdbInput in, int version, Config config)
-      throws RdbException {
-    if (version < 5) {
-      return;
-    }
-    int end = in.position();
-    long expected = in.readLe(8);
-    if (!config.getBool("rdbchecksum")) {
-      return;
-    }
-    if (expected == 0) {
-      Log.warning("RDB file was saved with checksum disabled: no check performed.");
-      return;
-    }
-    long got = Crc64.update(0, data, 0, end);
-    if (got != expected) {
-      throw new RdbException(
-          String.format(
-              "Wrong RDB checksum expected: (%x) got (%x). Aborting now.", expected, got));
     }
   }
 }

@@ -66,6 +66,11 @@ public final class Server implements AutoCloseable {
       throw e;
     }
     s.runOnLoop(s.ctx::startCron);
+    String primary = config.get("replicaof");
+    if (primary != null && !primary.isBlank()) {
+      String[] hp = primary.trim().split("\\s+");
+      s.runOnLoop(() -> s.ctx.replicaOf(hp[0], Integer.parseInt(hp[1])));
+    }
     return s;
   }
 
@@ -207,6 +212,9 @@ public final class Server implements AutoCloseable {
           .submit(
               () -> {
                 ctx.stopCron();
+                if (ctx.replicaLink() != null) {
+                  ctx.replicaLink().stop(); // no reconnect attempt while the loop shuts down
+                }
                 for (Client c : ctx.clients.values().toArray(new Client[0])) {
                   c.flush();
                   c.close();

@@ -32,6 +32,12 @@ public final class ServerContext {
   /** Replication ID (INFO replication's master_replid). */
   public final String replId;
 
+  /** Replication IDs and offset (a replica adopts its primary's; promotion shifts them). */
+  public final io.cinnabar.repl.ReplicationSource replication;
+
+  /** The link to our primary while this node is a replica, else null. */
+  private ReplicaLink replicaLink;
+
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
 
@@ -106,6 +112,8 @@ public final class ServerContext {
     this.runId = HexFormat.of().formatHex(id);
     new SecureRandom().nextBytes(id);
     this.replId = HexFormat.of().formatHex(id);
+    this.replication =
+        new io.cinnabar.repl.ReplicationSource(replId, (int) config.getLong("repl-backlog-size"));
     this.now = System.currentTimeMillis();
     if (config.getBool("cluster-enabled")) {
       try {
@@ -163,6 +171,62 @@ public final class ServerContext {
           ("__keyevent@" + dbId + "__:" + event)
               .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       pubsub.publish(null, channel, key);
+    }
+  }
+
+  /** The link to the primary when this node is a replica (REPLICAOF host port), else null. */
+  public ReplicaLink replicaLink() {
+    return replicaLink;
+  }
+
+  /**
+   * Follows {@code host:port} (Redis's replicationSetMaster): the data and its replication history
+   * are kept so the new primary can continue from them with a partial resync.
+   */
+  public void replicaOf(String host, int port) {
+    String id = replication.replId();
+    long off = replication.offset();
+    if (replicaLink != null) {
+      id = replicaLink.replId() != null ? replicaLink.replId() : id;
+      off = replicaLink.offset();
+      replicaLink.stop();
+    }
+    replicaLink = new ReplicaLink(this, host, port);
+    setReplicaofConfig(host + " " + port);
+    if (id != null && off >= 0) {
+      replicaLink.inherit(id, off);
+    }
+  }
+
+  /**
+   * REPLICAOF NO ONE (Redis's replicationUnsetMaster): keeps the data and starts a new history,
+   * keeping the old ID valid up to this offset so siblings can continue from us.
+   */
+  public void replicaOfNoOne() {
+    if (replicaLink == null) {
+      return;
+    }
+    ReplicaLink l = replicaLink;
+    replicaLink = null;
+    l.stop();
+    setReplicaofConfig("no one");
+    // The stream fed our backlog, so normally the history is already the primary's: keep it.
+    if (l.replId() != null
+        && l.offset() >= 0
+        && (!l.replId().equals(replication.replId()) || l.offset() != replication.offset())) {
+      replication.adopt(l.replId(), l.offset());
+    }
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    replication.shiftReplicationId(HexFormat.of().formatHex(id));
+  }
+
+  /** CONFIG GET replicaof (and CONFIG REWRITE) show the current primary, as Redis's getter. */
+  private void setReplicaofConfig(String value) {
+    try {
+      config.set("replicaof", value);
+    } catch (io.cinnabar.config.ConfigException e) {
+      Log.warning("Cannot record replicaof " + value + ": " + e.getMessage());
     }
   }
 
@@ -252,7 +316,8 @@ public final class ServerContext {
     updateClock();
     cronLoops++;
     // As Redis, no active expiry while clients are paused: the dataset must stay static.
-    if (activeExpireEnabled && !(pauseEndMs > 0 && now < pauseEndMs)) {
+    // A replica expires nothing itself: its primary's DELs do (Redis's rule).
+    if (activeExpireEnabled && replicaLink == null && !(pauseEndMs > 0 && now < pauseEndMs)) {
       keyspace.activeExpireCycle(now, Math.max(1, config.hz), config.activeExpireEffort);
     }
     keyspace.cron();
@@ -267,6 +332,7 @@ public final class ServerContext {
   public void activeExpireFast() {
     if (keyspace.fastCycleWanted()
         && activeExpireEnabled
+        && replicaLink == null
         && !(pauseEndMs > 0 && now < pauseEndMs)) {
       keyspace.activeExpireCycleFast(System.currentTimeMillis(), config.activeExpireEffort);
     }
@@ -279,7 +345,9 @@ public final class ServerContext {
     }
     long limit = now - timeout * 1000L;
     for (Client c : clients.values().toArray(new Client[0])) {
-      if (c.lastInteraction < limit && !c.isBlocked()) {
+      if (c.lastInteraction < limit
+          && !c.isBlocked()
+          && (replicaLink == null || !replicaLink.isPrimary(c))) {
         Log.verbose("Closing idle client");
         c.close();
       }
