@@ -203,7 +203,7 @@ public final class ClusterCommands {
                     "Reconfigure a node as a replica of the specified master node",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::replicate),
                 sub(
                     "reset",
                     -2,

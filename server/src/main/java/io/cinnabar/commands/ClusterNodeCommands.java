@@ -150,6 +150,42 @@ final class ClusterNodeCommands {
         });
   }
 
+  /**
+   * CLUSTER REPLICATE node-id (Redis's checks and clusterSetMaster): myself becomes a replica of a
+   * known primary, which only an empty primary without slots (or a replica) may do; then the
+   * replication link to it starts.
+   */
+  static void replicate(Client c) {
+    String id = c.req.string(2);
+    ClusterBus bus = c.server.cluster;
+    boolean empty = c.server.keyspace.db(0).size() == 0;
+    String[] target = new String[1];
+    int[] targetPort = new int[1];
+    onBus(
+        c,
+        t -> {
+          ClusterNode n = t.get(id);
+          if (n == null) {
+            c.reply.error("ERR Unknown node " + id);
+          } else if (n == t.myself) {
+            c.reply.error("ERR Can't replicate myself");
+          } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+            c.reply.error("ERR I can only replicate a master, not a replica.");
+          } else if (t.myself.is(ClusterNode.FLAG_PRIMARY)
+              && (bus.slotCount(t.myself) != 0 || !empty)) {
+            c.reply.error("ERR To set a master the node must be empty and without assigned slots.");
+          } else {
+            bus.setMyPrimary(n);
+            target[0] = n.ip;
+            targetPort[0] = n.port;
+            c.reply.ok();
+          }
+        });
+    if (target[0] != null) {
+      c.server.replicaOf(target[0], targetPort[0]);
+    }
+  }
+
   static void reset(Client c) {
     Request r = c.req;
     boolean hard = false;
