@@ -71,6 +71,9 @@ final class ClientInfo {
   /** Redis's flag letters; N when none applies. */
   private static String flags(Client o) {
     StringBuilder f = new StringBuilder();
+    if (o.isReplica()) {
+      f.append('S');
+    }
     if (io.cinnabar.server.PubSub.subscribed(o)) {
       f.append('P');
     }

@@ -13,6 +13,9 @@ final class ClientKill {
 
   /** A client's type (getClientType): pubsub while subscribed, else normal (no replicas yet). */
   static String typeOf(Client o) {
+    if (o.isReplica()) {
+      return "replica";
+    }
     return io.cinnabar.server.PubSub.subscribed(o) ? "pubsub" : "normal";
   }
 

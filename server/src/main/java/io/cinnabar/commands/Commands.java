@@ -24,5 +24,6 @@ public final class Commands {
     PubSubCommands.register(t);
     DumpRestoreCommands.register(t);
     MultiCommands.register(t);
+    ReplicationCommands.register(t);
   }
 }

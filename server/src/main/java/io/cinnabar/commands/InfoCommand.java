@@ -356,9 +356,9 @@ final class InfoCommand {
         .field("instantaneous_input_repl_kbps", "0.00")
         .field("instantaneous_output_repl_kbps", "0.00")
         .field("rejected_connections", st.rejectedConnections)
-        .field("sync_full", 0)
-        .field("sync_partial_ok", 0)
-        .field("sync_partial_err", 0)
+        .field("sync_full", s.primary.syncFull)
+        .field("sync_partial_ok", s.primary.syncPartialOk)
+        .field("sync_partial_err", s.primary.syncPartialErr)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_stale_perc", String.format(Locale.ROOT, "%.2f", ks.expiredStalePerc * 100))
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReached)
@@ -397,17 +397,37 @@ final class InfoCommand {
   }
 
   private static void replication(Info o, ServerContext s) {
-    o.field("role", "master")
-        .field("connected_slaves", 0)
-        .field("master_failover_state", "no-failover")
-        .field("master_replid", s.replId)
-        .field("master_replid2", "0000000000000000000000000000000000000000")
-        .field("master_repl_offset", 0)
-        .field("second_repl_offset", -1)
-        .field("repl_backlog_active", 0)
-        .field("repl_backlog_size", 1048576)
-        .field("repl_backlog_first_byte_offset", 0)
-        .field("repl_backlog_histlen", 0);
+    io.cinnabar.server.Primary p = s.primary;
+    io.cinnabar.repl.ReplicationSource src = p.source;
+    io.cinnabar.repl.Backlog b = src.backlog();
+    java.util.List<io.cinnabar.server.Primary.Link> replicas = p.replicas();
+    o.field("role", "master").field("connected_slaves", replicas.size());
+    if (s.config.minReplicasToWrite > 0 && s.config.getLong("min-replicas-max-lag") > 0) {
+      o.field("min_slaves_good_slaves", p.goodReplicas());
+    }
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < replicas.size(); i++) {
+      io.cinnabar.server.Primary.Link l = replicas.get(i);
+      o.field(
+          "slave" + i,
+          "ip="
+              + l.ip()
+              + ",port="
+              + l.listeningPort
+              + ",state=online,offset="
+              + l.ackOffset
+              + ",lag="
+              + (now - l.ackTimeMs) / 1000);
+    }
+    o.field("master_failover_state", "no-failover")
+        .field("master_replid", src.replId())
+        .field("master_replid2", src.replId2())
+        .field("master_repl_offset", src.offset())
+        .field("second_repl_offset", src.secondOffset())
+        .field("repl_backlog_active", b == null ? 0 : 1)
+        .field("repl_backlog_size", s.config.getLong("repl-backlog-size"))
+        .field("repl_backlog_first_byte_offset", b == null ? 0 : b.firstOffset())
+        .field("repl_backlog_histlen", b == null ? 0 : b.historyLength());
   }
 
   private static void cpu(Info o) {

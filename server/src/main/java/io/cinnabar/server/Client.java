@@ -62,6 +62,12 @@ public final class Client {
   /** MULTI queue and WATCHed keys (null until the first MULTI or WATCH). */
   Transaction tx;
 
+  /** REPLCONF/PSYNC state when this connection is (becoming) a replica, else null. */
+  public Primary.Link replicaLink;
+
+  /** master_repl_offset right after this client's last propagated write (WAIT waits for it). */
+  public long writeOffset;
+
   /** Pub/sub subscriptions (null until the first SUBSCRIBE). */
   PubSub.Subs pubsub;
 
@@ -225,6 +231,11 @@ public final class Client {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** True once PSYNC/SYNC made this client a replica receiving the replication stream. */
+  public boolean isReplica() {
+    return replicaLink != null && replicaLink.online;
   }
 
   public boolean isBlocked() {

@@ -32,6 +32,9 @@ public final class ServerContext {
   /** Replication ID (INFO replication's master_replid). */
   public final String replId;
 
+  /** The primary side of replication: the stream, the backlog, attached replicas, WAIT. */
+  public final Primary primary;
+
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
 
@@ -84,6 +87,7 @@ public final class ServerContext {
           public void expired(io.cinnabar.keyspace.Database db, byte[] key) {
             // Redis 7.0 does not fail a WATCH on expiry (checked against 7.0.15): notify only.
             notifyKeyspaceEvent(io.cinnabar.config.KeyspaceEvents.EXPIRED, "expired", key, db.id());
+            primary.expired(db.id(), key);
           }
 
           @Override
@@ -106,6 +110,7 @@ public final class ServerContext {
     this.runId = HexFormat.of().formatHex(id);
     new SecureRandom().nextBytes(id);
     this.replId = HexFormat.of().formatHex(id);
+    this.primary = new Primary(this, replId);
     this.now = System.currentTimeMillis();
     if (config.getBool("cluster-enabled")) {
       try {
@@ -258,6 +263,7 @@ public final class ServerContext {
     keyspace.cron();
     stats.sampleOps(now);
     clientsCron();
+    primary.cron();
   }
 
   /**
