@@ -223,6 +223,9 @@ public final class Primary {
   void attach(Link l) {
     l.online = true;
     l.ackTimeMs = System.currentTimeMillis();
+    if (replicas.isEmpty()) {
+      lastPingMs = l.ackTimeMs; // the first PING one period after the sync
+    }
     replicas.add(l);
     source.addReplica(l);
     noReplicaSince = 0;
