@@ -39,6 +39,12 @@ public final class Primary {
     public long ackOffset;
     public long ackTimeMs;
 
+    /**
+     * After an RDB ended by an EOF mark the stream waits for the replica's first ACK (Redis 7.0's
+     * repl_start_cmd_stream_on_ack): bytes right behind the mark would hide it from the replica.
+     */
+    ByteBuf held;
+
     Link(Client client) {
       this.client = client;
     }
@@ -49,7 +55,23 @@ public final class Primary {
         bytes.release();
         return;
       }
+      if (held != null) {
+        held.writeBytes(bytes);
+        bytes.release();
+        return;
+      }
       client.channel.writeAndFlush(bytes, client.channel.voidPromise());
+    }
+
+    /** The first ACK after an EOF-marked RDB: the held stream goes out. */
+    void startStream() {
+      ByteBuf h = held;
+      held = null;
+      if (h.isReadable()) {
+        client.channel.writeAndFlush(h, client.channel.voidPromise());
+      } else {
+        h.release();
+      }
     }
 
     /** The address INFO and ROLE show: the announced IP, else the connection's. */
@@ -237,6 +259,10 @@ public final class Primary {
     Link l = c.replicaLink;
     if (l != null && l.online) {
       l.online = false;
+      if (l.held != null) {
+        l.held.release();
+        l.held = null;
+      }
       replicas.remove(l);
       source.removeReplica(l);
       if (replicas.isEmpty()) {
@@ -252,6 +278,9 @@ public final class Primary {
     Link l = c.replicaLink;
     if (l == null || !l.online) {
       return;
+    }
+    if (l.held != null) {
+      l.startStream();
     }
     if (offset > l.ackOffset) {
       l.ackOffset = offset;

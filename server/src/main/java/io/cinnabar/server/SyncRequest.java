@@ -109,6 +109,9 @@ final class SyncRequest {
     }
     c.channel.flush();
     p.syncFull++;
+    if (tail != null) {
+      l.held = Unpooled.buffer();
+    }
     p.attach(l);
   }
 }
