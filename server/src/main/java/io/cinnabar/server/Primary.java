@@ -99,6 +99,7 @@ public final class Primary {
   private final List<byte[][]> ops = new ArrayList<>();
   private int depth;
   private boolean prevent;
+  private boolean force;
 
   /** Time the last replica left (for repl-backlog-ttl), 0 while one is attached. */
   private long noReplicaSince;
@@ -149,6 +150,7 @@ public final class Primary {
     depth++;
     boolean outer = prevent;
     prevent = false;
+    force = false;
     return outer;
   }
 
@@ -159,10 +161,11 @@ public final class Primary {
   public void exitCall(Client c, CommandSpec cmd, long dirtyBefore, boolean outerPrevent) {
     boolean self =
         !prevent
-            && server.keyspace.stats().dirty != dirtyBefore
+            && (force || server.keyspace.stats().dirty != dirtyBefore)
             && !"exec".equals(cmd.fullName)
             && !c.isBlocked();
     prevent = outerPrevent;
+    force = false;
     depth--;
     if (depth == 0 && ops.isEmpty()) {
       if (self) {
@@ -206,6 +209,11 @@ public final class Primary {
     if (depth == 0) {
       emitOps(); // outside any command: active expiry
     }
+  }
+
+  /** The running command is propagated even if it changed nothing (FLUSHALL, PUBLISH). */
+  public void forcePropagation() {
+    force = true;
   }
 
   /** The running command is not propagated as received (it propagated its effects instead). */
