@@ -188,6 +188,46 @@ class PrimaryStreamTest {
   }
 
   @Test
+  void waitAsksForAcksAndReturnsWhenTheReplicaAcked() throws Exception {
+    try (TestServer s = TestServer.start();
+        RespClient c = s.client();
+        Raw r = new Raw(s.port())) {
+      r.send(cmd("PSYNC", "?", "-1"));
+      assertThat(r.drain()).startsWith("+FULLRESYNC ");
+      c.call("SET", "a", "1");
+      assertThat(r.drain()).isEqualTo(cmd("SELECT", "0") + cmd("SET", "a", "1"));
+      long offset = Long.parseLong(c.call("ROLE").split("\r\n")[3].substring(1));
+      c.send("WAIT", "1", "0");
+      assertThat(r.drain()).isEqualTo(cmd("REPLCONF", "GETACK", "*"));
+      r.send(cmd("REPLCONF", "ACK", Long.toString(offset)));
+      assertThat(c.readReply()).isEqualTo(":1\r\n");
+      c.call("SET", "b", "1");
+      assertThat(c.call("WAIT", "1", "100")).isEqualTo(":0\r\n"); // not acked in time
+      assertThat(c.call("WAIT", "0", "0")).isEqualTo(":0\r\n");
+    }
+  }
+
+  @Test
+  void backlogFreedAfterTtlAndResized() throws Exception {
+    try (TestServer s = TestServer.start("repl-backlog-ttl", "1", "repl-backlog-size", "32kb");
+        RespClient c = s.client()) {
+      assertThat(c.call("INFO", "replication")).contains("repl_backlog_active:0");
+      try (Raw r = new Raw(s.port())) {
+        r.send(cmd("PSYNC", "?", "-1"));
+        r.drain();
+        String info = c.call("INFO", "replication");
+        assertThat(info).contains("repl_backlog_active:1").contains("repl_backlog_size:32768");
+        assertThat(info).contains("connected_slaves:1");
+      }
+      io.cinnabar.testkit.Await.until(
+          "backlog freed",
+          10_000,
+          () -> c.call("INFO", "replication").contains("repl_backlog_active:0"));
+      assertThat(c.call("INFO", "replication")).contains("connected_slaves:0");
+    }
+  }
+
+  @Test
   void minReplicasToWrite() {
     try (TestServer s = TestServer.start("min-replicas-to-write", "1");
         RespClient c = s.client()) {
