@@ -33,6 +33,9 @@ public final class Primary {
     public boolean capaEof;
     public boolean capaPsync2;
 
+    /** Attached with SYNC: such replicas never ACK, so repl-timeout does not apply (as Redis). */
+    boolean legacy;
+
     /** True once PSYNC/SYNC made this client a replica receiving the stream. */
     public boolean online;
 
@@ -382,7 +385,7 @@ public final class Primary {
     }
     long timeout = server.config.getLong("repl-timeout") * 1000L;
     for (Link l : replicas.toArray(new Link[0])) {
-      if (now - l.ackTimeMs > timeout) {
+      if (!l.legacy && now - l.ackTimeMs > timeout) {
         Log.warning("Disconnecting timedout replica (streaming sync): " + l.ip());
         l.client.close();
       } else {

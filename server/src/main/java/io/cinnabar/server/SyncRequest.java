@@ -109,6 +109,7 @@ final class SyncRequest {
     }
     c.channel.flush();
     p.syncFull++;
+    l.legacy = legacy;
     if (tail != null) {
       l.held = Unpooled.buffer();
     }
