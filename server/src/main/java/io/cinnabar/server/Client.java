@@ -198,7 +198,11 @@ public final class Client {
     io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
     long queued = ob == null ? 0 : ob.totalPendingWriteBytes();
     ByteBuf out = reply.target();
-    return queued + (out == null ? 0 : out.readableBytes());
+    long total = queued + (out == null ? 0 : out.readableBytes());
+    if (replicaLink != null) {
+      total = Math.max(0, total + replicaLink.pendingAdjustment());
+    }
+    return total;
   }
 
   public int queryBufferLength() {

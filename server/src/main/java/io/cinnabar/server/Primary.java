@@ -33,6 +33,18 @@ public final class Primary {
     public boolean capaEof;
     public boolean capaPsync2;
 
+    /**
+     * Bytes of the RDB payload sent at the full sync, until the replica's first ACK says it loaded
+     * it: they do not count against the replica's output buffer limit, as in Redis where the
+     * payload does not go through the output buffer.
+     */
+    long rdbBytes;
+
+    /** Output the limit counts beyond the socket's queue: the held stream, less the payload. */
+    long pendingAdjustment() {
+      return (held == null ? 0 : held.readableBytes()) - rdbBytes;
+    }
+
     /** Attached with SYNC: such replicas never ACK, so repl-timeout does not apply (as Redis). */
     boolean legacy;
 
@@ -290,6 +302,7 @@ public final class Primary {
     if (l == null || !l.online) {
       return;
     }
+    l.rdbBytes = 0;
     if (l.held != null) {
       l.startStream();
     }

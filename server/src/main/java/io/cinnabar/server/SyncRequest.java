@@ -102,6 +102,7 @@ final class SyncRequest {
             + body.readableBytes()
             + " bytes at offset "
             + replOffset);
+    long payload = head.readableBytes() + body.readableBytes() + (tail == null ? 0 : 40);
     c.channel.write(head, c.channel.voidPromise());
     c.channel.write(body, c.channel.voidPromise());
     if (tail != null) {
@@ -110,6 +111,7 @@ final class SyncRequest {
     c.channel.flush();
     p.syncFull++;
     l.legacy = legacy;
+    l.rdbBytes = payload;
     if (tail != null) {
       l.held = Unpooled.buffer();
     }
