@@ -125,6 +125,15 @@ public final class Dispatcher {
     if (link != null && !obey && replicaRejects(c, cmd, link, false)) {
       return;
     }
+    if (link == null && server.config.minReplicasToWrite > 0 && !minReplicasOk(c, cmd)) {
+      cmd.stats.rejectedCalls++;
+      flagTransaction(c);
+      if ("exec".equals(cmd.fullName)) {
+        c.discardTransaction();
+      }
+      c.reply.errorBytes(NOREPLICAS);
+      return;
+    }
     if (c.inMulti && !TRANSACTION_CONTROL.contains(cmd.fullName)) {
       c.transaction().commands.add(cmd);
       c.transaction().args.add(r.copyAll());
@@ -218,6 +227,21 @@ public final class Dispatcher {
     return true;
   }
 
+  private static final byte[] NOREPLICAS =
+      "NOREPLICAS Not enough good replicas to write.".getBytes(StandardCharsets.US_ASCII);
+
+  /** min-replicas-to-write: writes need that many replicas acked within min-replicas-max-lag. */
+  private boolean minReplicasOk(Client c, CommandSpec cmd) {
+    boolean write =
+        cmd.has(CommandFlag.WRITE)
+            || (c.inMulti
+                && "exec".equals(cmd.fullName)
+                && c.transaction().anyHas(CommandFlag.WRITE));
+    return !write
+        || server.config.getLong("min-replicas-max-lag") == 0
+        || server.primary.goodReplicas() >= server.config.minReplicasToWrite;
+  }
+
   private boolean isPaused(Client c, CommandSpec cmd) {
     if (server.now() >= server.pauseEndMs) {
       return false;
@@ -238,6 +262,12 @@ public final class Dispatcher {
     if (!c.inExec) {
       c.lastCommand = cmd.fullName; // CLIENT LIST shows EXEC while the queue runs, as Redis
     }
+    // Replication (one field test without a backlog): what the command changed is propagated. A
+    // replica's backlog is fed the primary's stream as received (ReplicaLink), never from here.
+    io.cinnabar.server.Primary primary = server.primary;
+    boolean propagating = primary.active() && server.replicaLink() == null;
+    long dirtyBefore = propagating ? server.keyspace.stats().dirty : 0;
+    boolean outerPrevent = propagating && primary.enterCall();
     long start = System.nanoTime();
     io.netty.buffer.ByteBuf out = c.reply.target();
     int mark = out == null ? 0 : out.writerIndex();
@@ -251,6 +281,9 @@ public final class Dispatcher {
       }
       io.cinnabar.server.Log.warning("Internal error in '" + cmd.fullName + "': " + stackTrace(e));
       c.reply.error("ERR internal error in '" + cmd.fullName + "': " + e);
+    }
+    if (propagating) {
+      primary.exitCall(c, cmd, dirtyBefore, outerPrevent);
     }
     long micros = (System.nanoTime() - start) / 1000;
     if (c.isBlocked()) {

@@ -114,6 +114,9 @@ final class BlockingListCommands {
       }
       c.reply.array(2);
       c.reply.bulk(r.bufs[k], r.offs[k], r.lens[k]);
+      if (Propagate.on(c)) {
+        Propagate.as(c, head ? Propagate.LPOP : Propagate.RPOP, r.copy(k));
+      }
       ListCommands.popOne(c, e, (QuickList) e.value(), head);
       return;
     }
@@ -147,7 +150,16 @@ final class BlockingListCommands {
       return;
     }
     if (src != null) {
+      long dirty = c.server.keyspace.stats().dirty;
       ListEdits.move(c, fromHead, toHead); // checks the destination's type
+      if (Propagate.on(c) && c.server.keyspace.stats().dirty != dirty) {
+        Request r = c.req;
+        if (timeoutArg == 3) {
+          Propagate.as(c, Propagate.RPOPLPUSH, r.copy(1), r.copy(2));
+        } else {
+          Propagate.as(c, Propagate.LMOVE, r.copy(1), r.copy(2), r.copy(3), r.copy(4));
+        }
+      }
       return;
     }
     if (c.inExec) {
@@ -213,6 +225,10 @@ final class BlockingListCommands {
       }
       c.reply.array(2);
       c.reply.bulk(r.bufs[k], r.offs[k], r.lens[k]);
+      if (Propagate.on(c)) {
+        byte[] op = where == 1 ? Propagate.LPOP : Propagate.RPOP;
+        Propagate.as(c, op, r.copy(k), Propagate.num(count));
+      }
       ListCommands.popCount(c, e, (QuickList) e.value(), where == 1, count);
       return;
     }

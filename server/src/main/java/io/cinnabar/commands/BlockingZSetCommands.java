@@ -115,6 +115,14 @@ final class BlockingZSetCommands {
         c.reply.errorBytes(Errors.WRONGTYPE);
         return true;
       }
+      if (Propagate.on(c)) {
+        byte[] op = max ? Propagate.ZPOPMAX : Propagate.ZPOPMIN;
+        if (mpop) {
+          Propagate.as(c, op, r.copy(k), Propagate.num(count));
+        } else {
+          Propagate.as(c, op, r.copy(k));
+        }
+      }
       ZPopCommands.popFrom(c, e, max, count, true, mpop);
       return true;
     }

@@ -71,6 +71,9 @@ final class ClientInfo {
   /** Redis's flag letters; N when none applies. */
   private static String flags(Client o) {
     StringBuilder f = new StringBuilder();
+    if (o.isReplica()) {
+      f.append('S');
+    }
     io.cinnabar.server.ReplicaLink link = o.server.replicaLink();
     if (link != null && link.isPrimary(o)) {
       f.append('M');

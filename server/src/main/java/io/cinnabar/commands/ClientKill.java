@@ -13,6 +13,9 @@ final class ClientKill {
 
   /** A client's type (getClientType): pubsub while subscribed, else normal (no replicas yet). */
   static String typeOf(Client o) {
+    if (o.isReplica()) {
+      return "replica";
+    }
     io.cinnabar.server.ReplicaLink l = o.server.replicaLink();
     if (l != null && l.isPrimary(o)) {
       return "master";

@@ -25,5 +25,6 @@ public final class Commands {
     DumpRestoreCommands.register(t);
     MultiCommands.register(t);
     ReplicationCommands.register(t);
+    ReplicaCommands.register(t);
   }
 }

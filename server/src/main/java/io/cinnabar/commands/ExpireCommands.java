@@ -173,6 +173,9 @@ final class ExpireCommands {
       c.db.setExpire(e, when);
       Notify.changed(c, e.key(), io.cinnabar.config.KeyspaceEvents.GENERIC, "expire");
     }
+    if (base != 0 || seconds || when <= now) {
+      Propagate.expireAt(c, e.key(), when); // as PEXPIREAT (or DEL), as Redis
+    }
     c.server.keyspace.stats().dirty++;
     c.reply.integer(1);
   }

@@ -402,6 +402,9 @@ public final class HashCommands {
     byte[] out = sum.toHumanBytes();
     store(c, e, h, out);
     Notify.changedArg(c, 1, io.cinnabar.config.KeyspaceEvents.HASH, "hincrbyfloat");
+    if (Propagate.on(c)) {
+      Propagate.as(c, Propagate.HSET, Propagate.arg(c, 1), Propagate.arg(c, 2), out);
+    }
     c.reply.bulk(out);
   }
 

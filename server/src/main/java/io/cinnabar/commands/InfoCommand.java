@@ -356,9 +356,9 @@ final class InfoCommand {
         .field("instantaneous_input_repl_kbps", "0.00")
         .field("instantaneous_output_repl_kbps", "0.00")
         .field("rejected_connections", st.rejectedConnections)
-        .field("sync_full", 0)
-        .field("sync_partial_ok", 0)
-        .field("sync_partial_err", 0)
+        .field("sync_full", s.primary.syncFull)
+        .field("sync_partial_ok", s.primary.syncPartialOk)
+        .field("sync_partial_err", s.primary.syncPartialErr)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_stale_perc", String.format(Locale.ROOT, "%.2f", ks.expiredStalePerc * 100))
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReached)
@@ -398,7 +398,9 @@ final class InfoCommand {
 
   private static void replication(Info o, ServerContext s) {
     io.cinnabar.server.ReplicaLink l = s.replicaLink();
+    io.cinnabar.server.Primary p = s.primary;
     io.cinnabar.repl.ReplicationSource src = s.replication;
+    io.cinnabar.repl.Backlog b = src.backlog();
     String replId = src.replId();
     long offset = src.offset();
     if (l == null) {
@@ -436,18 +438,36 @@ final class InfoCommand {
         offset = slaveOffset;
       }
     }
-    o.field("connected_slaves", 0)
-        .field("master_failover_state", "no-failover")
+    java.util.List<io.cinnabar.server.Primary.Link> replicas = p.replicas();
+    o.field("connected_slaves", replicas.size());
+    if (l == null
+        && s.config.minReplicasToWrite > 0
+        && s.config.getLong("min-replicas-max-lag") > 0) {
+      o.field("min_slaves_good_slaves", p.goodReplicas());
+    }
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < replicas.size(); i++) {
+      io.cinnabar.server.Primary.Link r = replicas.get(i);
+      o.field(
+          "slave" + i,
+          "ip="
+              + r.ip()
+              + ",port="
+              + r.listeningPort
+              + ",state=online,offset="
+              + r.ackOffset
+              + ",lag="
+              + (now - r.ackTimeMs) / 1000);
+    }
+    o.field("master_failover_state", "no-failover")
         .field("master_replid", replId)
         .field("master_replid2", src.replId2())
         .field("master_repl_offset", offset)
         .field("second_repl_offset", src.secondOffset())
-        .field("repl_backlog_active", src.backlog() != null ? 1 : 0)
+        .field("repl_backlog_active", b == null ? 0 : 1)
         .field("repl_backlog_size", s.config.getLong("repl-backlog-size"))
-        .field(
-            "repl_backlog_first_byte_offset",
-            src.backlog() != null ? src.backlog().firstOffset() : 0)
-        .field("repl_backlog_histlen", src.backlog() != null ? src.backlog().historyLength() : 0);
+        .field("repl_backlog_first_byte_offset", b == null ? 0 : b.firstOffset())
+        .field("repl_backlog_histlen", b == null ? 0 : b.historyLength());
   }
 
   private static void cpu(Info o) {

@@ -193,6 +193,8 @@ public final class PubSubCommands {
     int n = c.server.pubsub.publish(c, channel, message);
     if (c.server.cluster != null) {
       c.server.cluster.broadcastPublish(channel, message);
+    } else {
+      c.server.primary.forcePropagation(); // replicas' subscribers get it too, as Redis
     }
     c.reply.integer(n);
   }

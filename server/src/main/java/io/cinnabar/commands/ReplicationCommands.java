@@ -3,35 +3,50 @@ package io.cinnabar.commands;
 import static io.cinnabar.command.CommandSpec.command;
 
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
-import io.cinnabar.server.Log;
-import io.cinnabar.server.ReplicaLink;
-import io.cinnabar.server.ServerContext;
-import io.cinnabar.util.Numbers;
+import io.cinnabar.server.Primary;
+import java.util.List;
+import java.util.Locale;
 
-/** The replica side's commands: REPLICAOF / SLAVEOF and ROLE. */
+/** The primary's replication commands: REPLCONF, PSYNC, SYNC, WAIT, ROLE. */
 public final class ReplicationCommands {
   private ReplicationCommands() {}
 
+  private static final byte[] WAIT = io.cinnabar.util.Bytes.ascii("wait");
+
   public static void register(CommandTable t) {
     t.add(
-        command("replicaof", 3)
-            .flags("admin noscript stale no_async_loading")
+        command("replconf", -1)
+            .flags("admin noscript loading stale allow_busy")
             .doc(
-                "Make the server a replica of another instance, or promote it as master.",
-                "5.0.0",
+                "An internal command for configuring the replication stream",
+                "3.0.0",
                 "server",
                 "O(1)")
-            .handler(ReplicationCommands::replicaof));
+            .handler(ReplicationCommands::replconf));
     t.add(
-        command("slaveof", 3)
-            .flags("admin noscript stale no_async_loading")
+        command("psync", -3)
+            .flags("admin noscript no_async_loading no_multi")
+            .doc("Internal command used for replication", "2.8.0", "server", "undefined")
+            .handler(ReplicationCommands::psync));
+    t.add(
+        command("sync", 1)
+            .flags("admin noscript no_async_loading no_multi")
+            .doc("Internal command used for replication", "1.0.0", "server", "undefined")
+            .handler(c -> Primary.sync(c, "?", -1, true)));
+    t.add(
+        command("wait", 3)
+            .flags("noscript")
+            .acl("connection")
+            .tips("request_policy:all_shards response_policy:agg_min")
             .doc(
-                "Make the server a replica of another instance, or promote it as master.",
-                "1.0.0",
-                "server",
+                "Wait for the synchronous replication of all the write commands sent in the context"
+                    + " of the current connection",
+                "3.0.0",
+                "generic",
                 "O(1)")
-            .handler(ReplicationCommands::replicaof));
+            .handler(ReplicationCommands::waitCommand));
     t.add(
         command("role", 1)
             .flags("noscript loading stale fast")
@@ -44,59 +59,130 @@ public final class ReplicationCommands {
             .handler(ReplicationCommands::role));
   }
 
-  private static final byte[] NO = io.cinnabar.util.Bytes.ascii("no");
-  private static final byte[] ONE = io.cinnabar.util.Bytes.ascii("one");
-
-  /** Redis's replicaofCommand. */
-  static void replicaof(Client c) {
-    ServerContext s = c.server;
-    if (s.clusterEnabled()) {
-      c.reply.error("ERR REPLICAOF not allowed in cluster mode.");
+  static void replconf(Client c) {
+    Request r = c.req;
+    if (r.argc % 2 == 0) {
+      c.reply.errorBytes(Errors.SYNTAX);
       return;
     }
-    if (c.req.is(1, NO) && c.req.is(2, ONE)) {
-      if (s.replicaLink() != null) {
-        s.replicaOfNoOne();
-        Log.notice("MASTER MODE enabled (user request from '" + c.describe() + "')");
+    for (int j = 1; j < r.argc; j += 2) {
+      String opt = r.string(j).toLowerCase(Locale.ROOT);
+      switch (opt) {
+        case "listening-port" -> {
+          if (!Args.isLong(r, j + 1)) {
+            c.reply.errorBytes(Errors.NOT_INTEGER);
+            return;
+          }
+          Primary.link(c).listeningPort = (int) Args.toLong(r, j + 1);
+        }
+        case "ip-address" -> {
+          String ip = r.string(j + 1);
+          if (ip.length() >= 256) {
+            c.reply.error(
+                "ERR REPLCONF ip-address provided by replica instance is too long: "
+                    + ip.length()
+                    + " bytes");
+            return;
+          }
+          Primary.link(c).announcedIp = ip;
+        }
+        case "capa" -> {
+          String capa = r.string(j + 1).toLowerCase(Locale.ROOT);
+          if (capa.equals("eof")) {
+            Primary.link(c).capaEof = true;
+          } else if (capa.equals("psync2")) {
+            Primary.link(c).capaPsync2 = true;
+          }
+        }
+        case "ack" -> {
+          // From a replica: record its offset; never a reply (replicas get none).
+          if (c.isReplica() && Args.isLong(r, j + 1)) {
+            c.server.primary.ack(c, Args.toLong(r, j + 1));
+          }
+          return;
+        }
+        case "getack" -> {
+          return; // only a replica answers it (on its link to its primary)
+        }
+        case "rdb-only" -> {
+          if (!Args.isLong(r, j + 1)) {
+            c.reply.errorBytes(Errors.NOT_INTEGER);
+            return;
+          }
+          long v = Args.toLong(r, j + 1);
+          if (v < 0 || v > 1) {
+            c.reply.error("ERR value is out of range, value must between 0 and 1");
+            return;
+          }
+        }
+        default -> {
+          c.reply.error("ERR Unrecognized REPLCONF option: " + r.string(j));
+          return;
+        }
       }
-      c.reply.ok();
-      return;
     }
-    long port = Numbers.parseLongOr(c.req.bufs[2], c.req.offs[2], c.req.lens[2], Long.MIN_VALUE);
-    if (port < 0 || port > 65535) {
-      c.reply.error("ERR Invalid master port");
-      return;
-    }
-    String host = c.req.string(1);
-    ReplicaLink l = s.replicaLink();
-    if (l != null && l.host().equalsIgnoreCase(host) && l.port() == port) {
-      Log.notice(
-          "REPLICAOF would result into synchronization with the master we are already"
-              + " connected with. No operation performed.");
-      c.reply.simple("OK Already connected to specified master");
-      return;
-    }
-    s.replicaOf(host, (int) port);
-    Log.notice(
-        "REPLICAOF " + host + ":" + port + " enabled (user request from '" + c.describe() + "')");
     c.reply.ok();
   }
 
-  /** ROLE: the master form lists no replicas here (the primary side adds them). */
-  static void role(Client c) {
-    ReplicaLink l = c.server.replicaLink();
-    if (l == null) {
-      c.reply.array(3);
-      c.reply.bulk("master");
-      c.reply.integer(c.server.replication.offset());
-      c.reply.array(0);
+  static void psync(Client c) {
+    Request r = c.req;
+    if (!Args.isLong(r, 2)) {
+      c.reply.errorBytes(Errors.NOT_INTEGER);
       return;
     }
-    c.reply.array(5);
-    c.reply.bulk("slave");
-    c.reply.bulk(l.host());
-    c.reply.integer(l.port());
-    c.reply.bulk(l.roleState());
-    c.reply.integer(l.linkUp() ? l.offset() : -1);
+    Primary.sync(c, r.string(1), Args.toLong(r, 2), false);
+  }
+
+  static void waitCommand(Client c) {
+    Request r = c.req;
+    if (!Args.isLong(r, 1)) {
+      c.reply.errorBytes(Errors.NOT_INTEGER);
+      return;
+    }
+    long wanted = Args.toLong(r, 1);
+    if (!Args.isLong(r, 2)) {
+      c.reply.error("ERR timeout is not an integer or out of range");
+      return;
+    }
+    long timeout = Args.toLong(r, 2);
+    if (timeout < 0) {
+      c.reply.error("ERR timeout is negative");
+      return;
+    }
+    Primary p = c.server.primary;
+    int acked = p.replicasAcked(c.writeOffset);
+    if (acked >= wanted || c.inExec) {
+      c.reply.integer(acked);
+      return;
+    }
+    long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
+    p.blockWait(
+        c, c.server.commands.lookup(WAIT, 0, WAIT.length), c.writeOffset, (int) wanted, deadline);
+  }
+
+  /** ROLE: the replica form while following a primary, else the master form with replicas. */
+  static void role(Client c) {
+    io.cinnabar.server.ReplicaLink link = c.server.replicaLink();
+    if (link != null) {
+      c.reply.array(5);
+      c.reply.bulk("slave");
+      c.reply.bulk(link.host());
+      c.reply.integer(link.port());
+      c.reply.bulk(link.roleState());
+      c.reply.integer(link.linkUp() ? link.offset() : -1);
+      return;
+    }
+    Primary p = c.server.primary;
+    List<Primary.Link> replicas = p.replicas();
+    c.reply.array(3);
+    c.reply.bulk("master");
+    c.reply.integer(p.source.offset());
+    c.reply.array(replicas.size());
+    for (Primary.Link l : replicas) {
+      c.reply.array(3);
+      c.reply.bulk(l.ip());
+      c.reply.bulk(Integer.toString(l.listeningPort));
+      c.reply.bulk(Long.toString(l.ackOffset));
+    }
   }
 }

@@ -109,6 +109,7 @@ public final class ServerCommands {
       c.server.signalFlushedDb(c.db);
       stats.dirty += c.db.flush();
     }
+    c.server.primary.forcePropagation(); // replicated even when already empty, as Redis 7.0
     c.reply.ok();
   }
 

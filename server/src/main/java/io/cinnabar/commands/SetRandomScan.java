@@ -97,6 +97,7 @@ final class SetRandomScan {
     byte[] m = s.random().clone();
     s.remove(m);
     byte[] key = e.key();
+    Propagate.as(c, Propagate.SREM, key, m);
     SetCommands.event(c, KeyspaceEvents.SET, "spop", key);
     if (s.size() == 0) {
       c.db.delete(e);
@@ -138,6 +139,7 @@ final class SetRandomScan {
       out.set(all.size());
       all.forEach(out::bulk);
       c.db.delete(e);
+      Propagate.as(c, Propagate.DEL, key);
       SetCommands.event(c, KeyspaceEvents.GENERIC, "del", key);
       c.server.signalModifiedKey(c.db, key);
       return;
@@ -151,6 +153,7 @@ final class SetRandomScan {
         byte[] m = s.random().clone();
         s.remove(m);
         out.bulk(m);
+        Propagate.also(c, Propagate.SREM, key, m);
       }
       SetCommands.changed(c, e, s, before);
     } else {
@@ -166,7 +169,14 @@ final class SetRandomScan {
         kept.add(m, max);
         s.remove(m);
       }
-      s.forEach(out::bulk);
+      boolean on = Propagate.on(c);
+      s.forEach(
+          (b, o, l) -> {
+            out.bulk(b, o, l);
+            if (on) {
+              Propagate.also(c, Propagate.SREM, key, java.util.Arrays.copyOfRange(b, o, o + l));
+            }
+          });
       c.db.adjustMemory(s.memoryBytes() - before);
       c.db.overwrite(e, kept, e.type(), kept.encoding());
     }

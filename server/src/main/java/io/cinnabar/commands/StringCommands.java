@@ -344,6 +344,9 @@ public final class StringCommands {
     Notify.changed(c, e.key(), KeyspaceEvents.STRING, "set");
     if (when >= 0) {
       Notify.event(c, e.key(), KeyspaceEvents.GENERIC, "expire");
+      if ((flags & F_PXAT) == 0 && Propagate.on(c)) {
+        Propagate.as(c, Propagate.SET, e.key(), value, Propagate.PXAT, Propagate.num(when));
+      }
     }
     if ((flags & F_GET) == 0) {
       if (intReply) {
@@ -413,12 +416,15 @@ public final class StringCommands {
       c.db.delete(e);
       c.server.keyspace.stats().dirty++;
       Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "del");
+      Propagate.as(c, Propagate.DEL, e.key());
     } else if (when >= 0) {
+      Propagate.as(c, Propagate.PEXPIREAT, e.key(), Propagate.num(when));
       c.db.setExpire(e, when);
       c.server.keyspace.stats().dirty++;
       Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "expire");
     } else if ((flags & F_PERSIST) != 0 && e.expireAt() >= 0) {
       c.db.persist(e);
+      Propagate.as(c, Propagate.PERSIST, e.key());
       c.server.keyspace.stats().dirty++;
       Notify.changed(c, e.key(), KeyspaceEvents.GENERIC, "persist");
     }

@@ -151,6 +151,9 @@ final class StringNumbers {
     StringCommands.store(c, e, 1, out, enc, true);
     c.server.keyspace.stats().dirty++;
     Notify.changedArg(c, 1, KeyspaceEvents.STRING, "incrbyfloat");
+    if (Propagate.on(c)) {
+      Propagate.as(c, Propagate.SET, Propagate.arg(c, 1), out, Propagate.KEEPTTL);
+    }
     c.reply.bulk(out);
   }
 }

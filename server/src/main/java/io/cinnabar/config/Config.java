@@ -68,6 +68,9 @@ public final class Config {
   public volatile long listMaxListpackSize;
   public volatile long setMaxIntsetEntries;
 
+  /** min-replicas-to-write (0: writes need no replica). */
+  public volatile long minReplicasToWrite;
+
   public Config() {
     directives = Directives.all();
     for (Directive d : directives) {
@@ -298,5 +301,6 @@ public final class Config {
     zsetMaxListpackValue = getLong("zset-max-listpack-value");
     listMaxListpackSize = getLong("list-max-listpack-size");
     setMaxIntsetEntries = getLong("set-max-intset-entries");
+    minReplicasToWrite = getLong("min-replicas-to-write");
   }
 }

@@ -43,6 +43,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (client != null) {
       server.activeExpireFast();
+      server.primary.beforeSleep();
       client.flush();
       Connections.enforceOutputLimits(client);
     }

@@ -62,6 +62,12 @@ public final class Client {
   /** MULTI queue and WATCHed keys (null until the first MULTI or WATCH). */
   Transaction tx;
 
+  /** REPLCONF/PSYNC state when this connection is (becoming) a replica, else null. */
+  public Primary.Link replicaLink;
+
+  /** master_repl_offset right after this client's last propagated write (WAIT waits for it). */
+  public long writeOffset;
+
   /** Pub/sub subscriptions (null until the first SUBSCRIBE). */
   PubSub.Subs pubsub;
 
@@ -192,7 +198,11 @@ public final class Client {
     io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
     long queued = ob == null ? 0 : ob.totalPendingWriteBytes();
     ByteBuf out = reply.target();
-    return queued + (out == null ? 0 : out.readableBytes());
+    long total = queued + (out == null ? 0 : out.readableBytes());
+    if (replicaLink != null) {
+      total = Math.max(0, total + replicaLink.pendingAdjustment());
+    }
+    return total;
   }
 
   public int queryBufferLength() {
@@ -225,6 +235,11 @@ public final class Client {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** True once PSYNC/SYNC made this client a replica receiving the replication stream. */
+  public boolean isReplica() {
+    return replicaLink != null && replicaLink.online;
   }
 
   public boolean isBlocked() {

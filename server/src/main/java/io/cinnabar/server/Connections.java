@@ -40,6 +40,7 @@ public final class Connections {
     server.blocking.disconnected(c);
     server.pubsub.clear(c);
     server.watches.unwatchAll(c);
+    server.primary.disconnected(c);
   }
 
   /**

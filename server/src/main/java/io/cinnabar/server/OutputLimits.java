@@ -6,6 +6,7 @@ final class OutputLimits {
 
   private volatile Limit normal;
   private volatile Limit pubsub;
+  private volatile Limit replica;
 
   /** Parses the limits now and again whenever the configuration changes. */
   OutputLimits(io.cinnabar.config.Config config) {
@@ -16,10 +17,14 @@ final class OutputLimits {
   private void reload(io.cinnabar.config.Config config) {
     normal = parse(config.get("client-output-buffer-limit"), "normal");
     pubsub = parse(config.get("client-output-buffer-limit"), "pubsub");
+    replica = parse(config.get("client-output-buffer-limit"), "replica");
   }
 
   /** The limit of the client's class: pubsub while subscribed, else normal (no replicas yet). */
   Limit forClient(Client c) {
+    if (c.isReplica()) {
+      return replica;
+    }
     return PubSub.subscribed(c) ? pubsub : normal;
   }
 

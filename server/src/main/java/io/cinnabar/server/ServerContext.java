@@ -32,11 +32,17 @@ public final class ServerContext {
   /** Replication ID (INFO replication's master_replid). */
   public final String replId;
 
-  /** Replication IDs and offset (a replica adopts its primary's; promotion shifts them). */
+  /**
+   * Replication IDs, offset and backlog: the one ReplicationSource, owned by {@link #primary} (a
+   * replica adopts its primary's history into it; promotion shifts it).
+   */
   public final io.cinnabar.repl.ReplicationSource replication;
 
   /** The link to our primary while this node is a replica, else null. */
   private ReplicaLink replicaLink;
+
+  /** The primary side of replication: the stream, the backlog, attached replicas, WAIT. */
+  public final Primary primary;
 
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
@@ -90,6 +96,7 @@ public final class ServerContext {
           public void expired(io.cinnabar.keyspace.Database db, byte[] key) {
             // Redis 7.0 does not fail a WATCH on expiry (checked against 7.0.15): notify only.
             notifyKeyspaceEvent(io.cinnabar.config.KeyspaceEvents.EXPIRED, "expired", key, db.id());
+            primary.expired(db.id(), key);
           }
 
           @Override
@@ -112,8 +119,8 @@ public final class ServerContext {
     this.runId = HexFormat.of().formatHex(id);
     new SecureRandom().nextBytes(id);
     this.replId = HexFormat.of().formatHex(id);
-    this.replication =
-        new io.cinnabar.repl.ReplicationSource(replId, (int) config.getLong("repl-backlog-size"));
+    this.primary = new Primary(this, replId);
+    this.replication = primary.source;
     this.now = System.currentTimeMillis();
     if (config.getBool("cluster-enabled")) {
       try {
@@ -323,6 +330,7 @@ public final class ServerContext {
     keyspace.cron();
     stats.sampleOps(now);
     clientsCron();
+    primary.cron();
   }
 
   /**
