@@ -100,12 +100,13 @@ public final class Dispatcher {
       c.reply.error("ERR Command not allowed inside a transaction");
       return;
     }
-    if (server.clusterEnabled() && !route(c, cmd)) {
+    io.cinnabar.server.ReplicaLink link = server.replicaLink();
+    boolean obey = link != null && link.isPrimary(c);
+    // The primary's stream is applied whatever the slot (Redis skips redirection for it).
+    if (server.clusterEnabled() && !obey && !route(c, cmd)) {
       cmd.stats.rejectedCalls++;
       return;
     }
-    io.cinnabar.server.ReplicaLink link = server.replicaLink();
-    boolean obey = link != null && link.isPrimary(c);
     if (link != null && !obey && replicaRejects(c, cmd, link, true)) {
       return;
     }
