@@ -48,8 +48,9 @@ final class ClusterSetup {
     }
   }
 
+  /** The first {@code ranges.length} nodes are the primaries; node i gets range i. */
   void assignSlots(int[][] ranges) throws ClusterStart.Failure {
-    for (int i = 0; i < ports.length; i++) {
+    for (int i = 0; i < ranges.length; i++) {
       call(
           ports[i],
           "CLUSTER",
@@ -89,6 +90,55 @@ final class ClusterSetup {
         }
         pause("node " + ports[i] + " to report cluster_state:ok with all nodes (" + last + ")");
       }
+    }
+  }
+
+  /**
+   * Makes every node after the first {@code primaries} a replica (CLUSTER REPLICATE), spread over
+   * the primaries in turn, then waits until each replica's link is up and the first node sees every
+   * replica.
+   */
+  void replicate(int primaries) throws ClusterStart.Failure {
+    int replicas = ports.length - primaries;
+    if (replicas == 0) {
+      return;
+    }
+    String[] ids = new String[primaries];
+    for (int i = 0; i < primaries; i++) {
+      try (LauncherResp c = new LauncherResp(host, ports[i], IO_TIMEOUT_MS)) {
+        ids[i] = c.callString("CLUSTER", "MYID");
+      } catch (IOException e) {
+        throw new ClusterStart.Failure("CLUSTER MYID on " + ports[i] + ": " + e.getMessage());
+      }
+    }
+    for (int i = primaries; i < ports.length; i++) {
+      call(ports[i], "CLUSTER", "REPLICATE", ids[(i - primaries) % primaries]);
+    }
+    for (int i = primaries; i < ports.length; i++) {
+      String last = "";
+      while (true) {
+        checkAlive(i);
+        try (LauncherResp c = new LauncherResp(host, ports[i], IO_TIMEOUT_MS)) {
+          last = c.callString("INFO", "replication");
+          if (last.contains("master_link_status:up")) {
+            break;
+          }
+        } catch (IOException e) {
+          last = e.getMessage();
+        }
+        pause("replica " + ports[i] + " to finish its sync");
+      }
+    }
+    while (true) {
+      try (LauncherResp c = new LauncherResp(host, ports[0], IO_TIMEOUT_MS)) {
+        String nodes = c.callString("CLUSTER", "NODES");
+        if (nodes.split(" slave ", -1).length - 1 == replicas) {
+          break;
+        }
+      } catch (IOException e) {
+        // retried below until the deadline
+      }
+      pause("node " + ports[0] + " to see " + replicas + " replicas");
     }
   }
 

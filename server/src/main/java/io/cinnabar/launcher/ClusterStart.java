@@ -33,7 +33,7 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--replicas-per-master",
       defaultValue = "0",
-      description = "Replicas per primary (only 0 for now: replication is not built yet).")
+      description = "Replicas per primary (default: 0; failover is not built yet).")
   int replicas;
 
   @Option(
@@ -89,8 +89,8 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
     try {
       validate();
       Path d = dir.toAbsolutePath().normalize();
-      int[] ports = new int[masters];
-      for (int i = 0; i < masters; i++) {
+      int[] ports = new int[masters * (1 + replicas)];
+      for (int i = 0; i < ports.length; i++) {
         ports[i] = basePort + i;
       }
       checkFree(ports);
@@ -104,6 +104,7 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
       setup.assignSlots(ClusterLayout.slotRanges(masters));
       setup.meet();
       setup.awaitOk();
+      setup.replicate(masters);
       System.out.print(setup.table());
       System.out.println();
       System.out.println(
@@ -132,15 +133,8 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
   }
 
   private void validate() throws Failure {
-    if (replicas > 0) {
-      throw new Failure(
-          "--replicas-per-master "
-              + replicas
-              + ": replicas need replication, which Cinnabar does not have yet."
-              + " Use --replicas-per-master 0 (primaries only).");
-    }
-    if (replicas < 0) {
-      throw new Failure("--replicas-per-master must be 0");
+    if (replicas < 0 || replicas > 5) {
+      throw new Failure("--replicas-per-master " + replicas + ": between 0 and 5.");
     }
     if (masters < 3) {
       throw new Failure("--masters " + masters + ": a Redis Cluster needs at least 3 primaries.");
@@ -148,7 +142,7 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
     if (masters > 16384) {
       throw new Failure("--masters " + masters + ": at most 16384 (one slot each).");
     }
-    int last = basePort + masters - 1;
+    int last = basePort + masters * (1 + replicas) - 1;
     if (basePort < 1 || last + busOffset > 65535 || last > 65535 || busOffset < 1) {
       throw new Failure(
           "ports "

@@ -66,7 +66,7 @@ class ClusterLauncherTest {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = ThreadLocalRandom.current().nextInt(15000, 22000);
       boolean ok = true;
-      for (int i = 0; i < 3 && ok; i++) {
+      for (int i = 0; i < 6 && ok; i++) {
         ok = free(base + i) && free(base + i + 10000);
       }
       if (ok) {
@@ -155,11 +155,56 @@ class ClusterLauncherTest {
   }
 
   @Test
-  void refusesReplicasAndBusyPortsWithoutStartingAnything() throws Exception {
+  void startsPrimariesWithReplicas() throws Exception {
+    int base = freeBase();
+    Path dir = tmp.resolve("r");
+    Run start =
+        cinnabar(
+            "cluster",
+            "start",
+            "--detach",
+            "--replicas-per-master",
+            "1",
+            "--base-port",
+            "" + base,
+            "--dir",
+            dir.toString());
+    assertThat(start.code()).as(start.out()).isZero();
+    Matcher m =
+        Pattern.compile("(?m)^[0-9a-f]{40} +\\S+ +(master|replica) +\\S+ +(\\d+)$")
+            .matcher(start.out());
+    int primaries = 0;
+    int replicas = 0;
+    while (m.find()) {
+      pids.add(Long.parseLong(m.group(2)));
+      if (m.group(1).equals("master")) {
+        primaries++;
+      } else {
+        replicas++;
+      }
+    }
+    assertThat(primaries).as(start.out()).isEqualTo(3);
+    assertThat(replicas).as(start.out()).isEqualTo(3);
+    // The fourth node follows the first; a write there reaches it.
+    try (RespClient p = new RespClient("127.0.0.1", base);
+        RespClient r = new RespClient("127.0.0.1", base + 3)) {
+      assertThat(r.call("INFO", "replication")).contains("master_link_status:up");
+      assertThat(p.call("SET", "{b}k", "v")).isEqualTo("+OK\r\n"); // slot 3300: the first node
+      assertThat(p.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      assertThat(r.call("READONLY")).isEqualTo("+OK\r\n");
+      assertThat(r.call("GET", "{b}k")).isEqualTo("$1\r\nv\r\n");
+    }
+    Run stop = cinnabar("cluster", "stop", "--dir", dir.toString());
+    assertThat(stop.code()).as(stop.out()).isZero();
+    assertThat(ClusterLayout.pidfiles(dir)).isEmpty();
+  }
+
+  @Test
+  void refusesBadReplicaCountsAndBusyPortsWithoutStartingAnything() throws Exception {
     Path dir = tmp.resolve("c");
-    Run replicas = cinnabar("cluster", "start", "--replicas-per-master", "1", "--dir", "" + dir);
+    Run replicas = cinnabar("cluster", "start", "--replicas-per-master", "6", "--dir", "" + dir);
     assertThat(replicas.code()).isEqualTo(1);
-    assertThat(replicas.out()).contains("replicas need replication");
+    assertThat(replicas.out()).contains("--replicas-per-master 6: between 0 and 5.");
     int base = freeBase();
     try (ServerSocket busy = new ServerSocket()) {
       busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 10001));
