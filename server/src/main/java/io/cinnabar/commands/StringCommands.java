@@ -157,6 +157,23 @@ public final class StringCommands {
    * added; an existing one is overwritten and loses its TTL unless {@code keepTtl}. Returns the
    * entry now in the table.
    */
+  /**
+   * The array to store argument {@code arg} in: overwriting a string of the same length reuses the
+   * old array, so a steady stream of SETs allocates nothing (stored strings are never shared: COPY
+   * clones them, replies and snapshots copy their bytes out at once).
+   */
+  static byte[] valueFor(Client c, Entry e, int arg) {
+    Request r = c.req;
+    if (e != null
+        && e.type() == ValueType.STRING
+        && e.value() instanceof byte[] old
+        && old.length == r.lens[arg]) {
+      System.arraycopy(r.bufs[arg], r.offs[arg], old, 0, old.length);
+      return old;
+    }
+    return r.copy(arg);
+  }
+
   static Entry store(Client c, Entry e, int keyArg, byte[] value, byte enc, boolean keepTtl) {
     Database db = c.db;
     if (e == null) {
@@ -334,7 +351,7 @@ public final class StringCommands {
       }
       return;
     }
-    byte[] value = c.req.copy(valueArg);
+    byte[] value = valueFor(c, e, valueArg);
     boolean keepTtl = (flags & F_KEEPTTL) != 0 || when >= 0;
     e = store(c, e, 1, value, encodingFor(value), keepTtl);
     if (when >= 0) {
