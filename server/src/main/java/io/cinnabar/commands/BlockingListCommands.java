@@ -88,7 +88,7 @@ final class BlockingListCommands {
   private static final Blocking.TimeoutReply NULL_ARRAY = c -> c.reply.nullArray();
 
   /** True if argument i is the key being served (or no key is: any key may pop). */
-  private static boolean mayPop(Request r, int i, byte[] served) {
+  static boolean mayPop(Request r, int i, byte[] served) {
     return served == null
         || Arrays.equals(r.bufs[i], r.offs[i], r.offs[i] + r.lens[i], served, 0, served.length);
   }

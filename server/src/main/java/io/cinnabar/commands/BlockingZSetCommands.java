@@ -10,7 +10,6 @@ import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Blocking;
 import io.cinnabar.server.Client;
-import java.util.Arrays;
 
 /**
  * BZPOPMIN BZPOPMAX BZMPOP (Redis 7.0's t_zset.c): a non-empty sorted set pops with ZPOPMIN's code;
@@ -62,12 +61,6 @@ final class BlockingZSetCommands {
 
   private static final Blocking.TimeoutReply NULL_ARRAY = c -> c.reply.nullArray();
 
-  /** True if argument i is the key being served (or no key is: any key may pop). */
-  private static boolean mayPop(Request r, int i, byte[] served) {
-    return served == null
-        || Arrays.equals(r.bufs[i], r.offs[i], r.offs[i] + r.lens[i], served, 0, served.length);
-  }
-
   /** BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score] from the first non-empty key. */
   static void bzpop(Client c, boolean max) {
     Request r = c.req;
@@ -104,7 +97,7 @@ final class BlockingZSetCommands {
     Request r = c.req;
     byte[] served = c.server.blocking.servedKey(c);
     for (int k = from; k < to; k++) {
-      if (!mayPop(r, k, served)) {
+      if (!BlockingListCommands.mayPop(r, k, served)) {
         continue;
       }
       Entry e = StringCommands.lookupWrite(c, k);

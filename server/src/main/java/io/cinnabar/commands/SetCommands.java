@@ -12,7 +12,6 @@ import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
 import io.cinnabar.type.set.SetValue;
-import io.cinnabar.util.Bytes;
 
 /**
  * Set commands (Redis 7.0's t_set.c): single-key reads and writes and SMOVE. The multi-key algebra
@@ -123,31 +122,17 @@ public final class SetCommands {
     };
   }
 
-  /** An entry that stands for "wrong type, already replied". */
-  static final Entry WRONG = new Entry(Bytes.EMPTY, null, (byte) -1, (byte) 0);
+  /** An entry that stands for "wrong type, already replied" ({@link #writeTarget}). */
+  static final Entry WRONG = TypedLookup.WRONG;
 
-  /** The set at argument i for reading: null after replying (missing or wrong type). */
+  /** The SetValue at argument i for reading: null after replying (missing or wrong type). */
   static SetValue readOrReply(Client c, int i, Runnable missing) {
-    Entry e = StringCommands.lookupRead(c, i);
-    if (e == null) {
-      missing.run();
-      return null;
-    }
-    if (e.type() != ValueType.SET) {
-      c.reply.errorBytes(Errors.WRONGTYPE);
-      return null;
-    }
-    return (SetValue) e.value();
+    return (SetValue) TypedLookup.readOrReply(c, i, ValueType.SET, missing);
   }
 
-  /** The entry at argument i for writing, null if missing, {@link #WRONG} after a WRONGTYPE. */
+  /** The entry at argument i for writing, null if missing, {@link #WRONG} after WRONGTYPE. */
   static Entry writeTarget(Client c, int i) {
-    Entry e = StringCommands.lookupWrite(c, i);
-    if (e != null && e.type() != ValueType.SET) {
-      c.reply.errorBytes(Errors.WRONGTYPE);
-      return WRONG;
-    }
-    return e;
+    return TypedLookup.writeTarget(c, i, ValueType.SET);
   }
 
   static long maxIntset(Client c) {

@@ -43,31 +43,17 @@ public final class SortedSetCommands {
     BlockingZSetCommands.register(t);
   }
 
-  /** Returned by {@link #writeTarget} after replying WRONGTYPE. */
-  static final Entry WRONG = new Entry(Bytes.EMPTY, null, (byte) -1, (byte) 0);
+  /** An entry that stands for "wrong type, already replied" ({@link #writeTarget}). */
+  static final Entry WRONG = TypedLookup.WRONG;
 
-  /** The zset at argument i for reading: null after replying (missing or wrong type). */
+  /** The ZSet at argument i for reading: null after replying (missing or wrong type). */
   static ZSet readOrReply(Client c, int i, Runnable missing) {
-    Entry e = StringCommands.lookupRead(c, i);
-    if (e == null) {
-      missing.run();
-      return null;
-    }
-    if (e.type() != ValueType.ZSET) {
-      c.reply.errorBytes(Errors.WRONGTYPE);
-      return null;
-    }
-    return (ZSet) e.value();
+    return (ZSet) TypedLookup.readOrReply(c, i, ValueType.ZSET, missing);
   }
 
   /** The entry at argument i for writing, null if missing, {@link #WRONG} after WRONGTYPE. */
   static Entry writeTarget(Client c, int i) {
-    Entry e = StringCommands.lookupWrite(c, i);
-    if (e != null && e.type() != ValueType.ZSET) {
-      c.reply.errorBytes(Errors.WRONGTYPE);
-      return WRONG;
-    }
-    return e;
+    return TypedLookup.writeTarget(c, i, ValueType.ZSET);
   }
 
   static long maxEntries(Client c) {
