@@ -208,6 +208,13 @@ public final class Database {
     }
   }
 
+  /** Pre-sizes an empty standalone database for {@code keys} keys (RESIZEDB when loading). */
+  public void reserve(long keys) {
+    if (slots == null) {
+      dict.reserve(keys);
+    }
+  }
+
   /** Adds a key that is not present (the caller looked it up). */
   public Entry add(byte[] key, Object value, byte type, byte encoding, int lruClock) {
     if (keyWaiters != null) {

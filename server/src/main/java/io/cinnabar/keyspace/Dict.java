@@ -165,6 +165,20 @@ public final class Dict {
     rehashIdx = -1;
   }
 
+  /**
+   * Sizes an empty table for {@code n} entries at once (an RDB's RESIZEDB hint), so loading does
+   * not grow it step by step. Capped, since the hint comes from a file.
+   */
+  public void reserve(long n) {
+    if (size() != 0 || rehashIdx >= 0) {
+      return;
+    }
+    int target = nextPow2(Math.min(n, 1 << 24));
+    if (target > t0.length) {
+      t0 = new Entry[target];
+    }
+  }
+
   /** Shrinks the table when it is less than 10% full, as Redis's cron does. */
   public void shrinkIfNeeded() {
     if (rehashIdx >= 0) {

@@ -135,7 +135,7 @@ public final class RdbStreamLoader {
         db = ks.db((int) id);
       }
       case Rdb.OPCODE_RESIZEDB -> {
-        in.readLen();
+        db.reserve(in.readLen()); // the keys to come: size the table once
         in.readLen();
       }
       case Rdb.OPCODE_AUX -> {

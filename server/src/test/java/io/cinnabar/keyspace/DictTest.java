@@ -22,6 +22,23 @@ class DictTest {
   }
 
   @Test
+  void reserveSizesAnEmptyTableSoLoadingNeverResizes() {
+    Dict d = new Dict();
+    d.reserve(1000);
+    assertThat(d.buckets()).isEqualTo(1024);
+    for (int i = 0; i < 1000; i++) {
+      d.add(entry("k" + i));
+      assertThat(d.isRehashing()).isFalse();
+    }
+    assertThat(d.buckets()).isEqualTo(1024);
+    d.reserve(1L << 40); // a hint from a file is capped, and ignored once the table holds keys
+    assertThat(d.buckets()).isEqualTo(1024);
+    Dict huge = new Dict();
+    huge.reserve(1L << 40);
+    assertThat(huge.buckets()).isEqualTo(1L << 24);
+  }
+
+  @Test
   void addGetRemoveThroughGrowthAndShrink() {
     Dict d = new Dict();
     int n = 5000;
