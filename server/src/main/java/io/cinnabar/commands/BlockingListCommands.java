@@ -12,7 +12,6 @@ import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Blocking;
 import io.cinnabar.server.Client;
 import io.cinnabar.type.list.QuickList;
-import io.cinnabar.util.Bytes;
 import java.util.Arrays;
 
 /**
@@ -169,44 +168,16 @@ final class BlockingListCommands {
     c.server.blocking.block(c, 1, 2, ValueType.LIST, deadline, NULL_ARRAY);
   }
 
-  private static final byte[] COUNT = Bytes.ascii("count");
-  private static final byte[] NUMKEYS = Bytes.ascii("ERR numkeys should be greater than 0");
-  private static final byte[] COUNT_POSITIVE = Bytes.ascii("ERR count should be greater than 0");
-
   /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: arguments, then timeout. */
   static void blmpop(Client c) {
+    long[] a = ListEdits.mpopArgs(c, 2);
+    if (a == null) {
+      return;
+    }
     Request r = c.req;
-    long numkeys = Args.isLong(r, 2) ? Args.toLong(r, 2) : 0;
-    if (numkeys <= 0) {
-      c.reply.errorBytes(NUMKEYS);
-      return;
-    }
-    if (numkeys >= r.argc - 3) {
-      c.reply.errorBytes(Errors.SYNTAX);
-      return;
-    }
-    int whereIdx = (int) numkeys + 3;
-    int where = ListEdits.where(c, whereIdx);
-    if (where < 0) {
-      return;
-    }
-    long count = -1;
-    for (int j = whereIdx + 1; j < r.argc; j++) {
-      if (count == -1 && r.is(j, COUNT) && j + 1 < r.argc) {
-        j++;
-        count = Args.isLong(r, j) ? Args.toLong(r, j) : 0;
-        if (count <= 0) {
-          c.reply.errorBytes(COUNT_POSITIVE);
-          return;
-        }
-      } else {
-        c.reply.errorBytes(Errors.SYNTAX);
-        return;
-      }
-    }
-    if (count == -1) {
-      count = 1;
-    }
+    int whereIdx = (int) a[0];
+    int where = (int) a[1];
+    long count = a[2];
     long deadline = Blocking.deadlineOrReply(c, 1);
     if (deadline < 0) {
       return;

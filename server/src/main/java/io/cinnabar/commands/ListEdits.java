@@ -404,22 +404,25 @@ final class ListEdits {
   private static final byte[] NUMKEYS = Bytes.ascii("ERR numkeys should be greater than 0");
   private static final byte[] COUNT_POSITIVE = Bytes.ascii("ERR count should be greater than 0");
 
-  /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
-  static void lmpop(Client c) {
+  /**
+   * The arguments after numkeys of LMPOP/BLMPOP: {whereIdx, where (1 LEFT, 0 RIGHT), count}, or
+   * null after replying an error. {@code numkeysArg} is where numkeys is; the keys follow it.
+   */
+  static long[] mpopArgs(Client c, int numkeysArg) {
     Request r = c.req;
-    long numkeys = Args.isLong(r, 1) ? Args.toLong(r, 1) : 0;
+    long numkeys = Args.isLong(r, numkeysArg) ? Args.toLong(r, numkeysArg) : 0;
     if (numkeys <= 0) {
       c.reply.errorBytes(NUMKEYS);
-      return;
+      return null;
     }
-    if (numkeys >= r.argc - 2) {
+    if (numkeys >= r.argc - numkeysArg - 1) {
       c.reply.errorBytes(Errors.SYNTAX);
-      return;
+      return null;
     }
-    int whereIdx = (int) numkeys + 2;
+    int whereIdx = (int) numkeys + numkeysArg + 1;
     int where = where(c, whereIdx);
     if (where < 0) {
-      return;
+      return null;
     }
     long count = -1;
     for (int j = whereIdx + 1; j < r.argc; j++) {
@@ -428,16 +431,26 @@ final class ListEdits {
         count = Args.isLong(r, j) ? Args.toLong(r, j) : 0;
         if (count <= 0) {
           c.reply.errorBytes(COUNT_POSITIVE);
-          return;
+          return null;
         }
       } else {
         c.reply.errorBytes(Errors.SYNTAX);
-        return;
+        return null;
       }
     }
-    if (count == -1) {
-      count = 1;
+    return new long[] {whereIdx, where, count == -1 ? 1 : count};
+  }
+
+  /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
+  static void lmpop(Client c) {
+    long[] a = mpopArgs(c, 1);
+    if (a == null) {
+      return;
     }
+    Request r = c.req;
+    int whereIdx = (int) a[0];
+    int where = (int) a[1];
+    long count = a[2];
     for (int k = 2; k < whereIdx; k++) {
       Entry e = StringCommands.lookupWrite(c, k);
       if (e == null) {
