@@ -28,6 +28,13 @@ public final class CommandSpec {
   public final int firstKey;
   public final int lastKey;
   public final int keyStep;
+
+  /**
+   * The argument index of the command's one key when its only key spec is that single index (GET,
+   * SET, HSET, ...), else -1: cluster routing takes it without evaluating the spec.
+   */
+  public final int singleKey;
+
   public final CommandHandler handler;
   public final Doc doc;
 
@@ -55,6 +62,15 @@ public final class CommandSpec {
     int first = 0;
     int last = 0;
     int step = 0;
+    KeySpec only = keySpecs.size() == 1 ? keySpecs.get(0) : null;
+    this.singleKey =
+        only != null
+                && only.isIndexRange()
+                && only.lastKeyOrKeynumIdx == 0
+                && !only.has(KeySpec.Flag.NOT_KEY)
+                && !only.has(KeySpec.Flag.INCOMPLETE)
+            ? only.bsIndex
+            : -1;
     if (keySpecs.size() == 1 && keySpecs.get(0).isIndexRange()) {
       KeySpec k = keySpecs.get(0);
       first = k.bsIndex;

@@ -34,22 +34,38 @@ public final class SlotRouter {
       return true;
     }
     Request r = c.req;
-    // Shard channels (the only not_key specs in Redis 7.0) route like keys.
-    if (!cmd.keys(r, keys, true) || keys.size() == 0) {
-      return true; // no keys (or arguments the command will reject itself): answered here
-    }
-    int first = keys.get(0);
-    int slot = SlotHash.slot(r.bufs[first], r.offs[first], r.lens[first]);
-    int owner = topology.owner(slot);
-    if (owner == ClusterTopology.NONE) {
-      c.reply.errorBytes(UNBOUND);
-      return false;
-    }
-    for (int i = 1; i < keys.size(); i++) {
-      int k = keys.get(i);
-      if (SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k]) != slot) {
-        c.reply.errorBytes(CROSSSLOT);
+    int slot;
+    int owner;
+    int single = cmd.singleKey;
+    if (single > 0) {
+      // The common case (GET, SET, HSET, ...): one key at a fixed index, no spec to evaluate.
+      if (single >= r.argc) {
+        return true; // the command rejects its arguments itself
+      }
+      slot = SlotHash.slot(r.bufs[single], r.offs[single], r.lens[single]);
+      owner = topology.owner(slot);
+      if (owner == ClusterTopology.NONE) {
+        c.reply.errorBytes(UNBOUND);
         return false;
+      }
+    } else {
+      // Shard channels (the only not_key specs in Redis 7.0) route like keys.
+      if (!cmd.keys(r, keys, true) || keys.size() == 0) {
+        return true; // no keys (or arguments the command will reject itself): answered here
+      }
+      int first = keys.get(0);
+      slot = SlotHash.slot(r.bufs[first], r.offs[first], r.lens[first]);
+      owner = topology.owner(slot);
+      if (owner == ClusterTopology.NONE) {
+        c.reply.errorBytes(UNBOUND);
+        return false;
+      }
+      for (int i = 1; i < keys.size(); i++) {
+        int k = keys.get(i);
+        if (SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k]) != slot) {
+          c.reply.errorBytes(CROSSSLOT);
+          return false;
+        }
       }
     }
     return finish(
