@@ -56,6 +56,31 @@ final class HashRandomScan {
             .handler(HashRandomScan::hscan));
   }
 
+  /**
+   * The count argument of HRANDFIELD/ZRANDMEMBER key count [WITHVALUES|WITHSCORES] (argument 2, the
+   * option {@code with} as argument 3), checked in Redis's order; false after replying.
+   */
+  static boolean randomCountOk(Client c, byte[] with) {
+    Request r = c.req;
+    if (!Args.longOrReply(c, 2)) {
+      return false;
+    }
+    long l = Args.toLong(r, 2);
+    if (l == Long.MIN_VALUE) {
+      c.reply.errorBytes(RANGE);
+      return false;
+    }
+    if (r.argc > 4 || (r.argc == 4 && !r.is(3, with))) {
+      c.reply.errorBytes(Errors.SYNTAX);
+      return false;
+    }
+    if (r.argc == 4 && (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2)) {
+      c.reply.errorBytes(OUT_OF_RANGE);
+      return false;
+    }
+    return true;
+  }
+
   static void hrandfield(Client c) {
     Request r = c.req;
     Reply out = c.reply;
@@ -66,23 +91,11 @@ final class HashRandomScan {
       }
       return;
     }
-    if (!Args.longOrReply(c, 2)) {
+    if (!randomCountOk(c, WITHVALUES)) {
       return;
     }
     long l = Args.toLong(r, 2);
-    if (l == Long.MIN_VALUE) {
-      out.errorBytes(RANGE);
-      return;
-    }
-    if (r.argc > 4 || (r.argc == 4 && !r.is(3, WITHVALUES))) {
-      out.errorBytes(Errors.SYNTAX);
-      return;
-    }
     boolean withValues = r.argc == 4;
-    if (withValues && (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2)) {
-      out.errorBytes(OUT_OF_RANGE);
-      return;
-    }
     Hash h = HashCommands.readOrReply(c, out::emptyArray);
     if (h == null) {
       return;

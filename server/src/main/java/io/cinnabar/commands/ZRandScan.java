@@ -18,11 +18,6 @@ final class ZRandScan {
   private ZRandScan() {}
 
   private static final byte[] WITHSCORES = Bytes.ascii("withscores");
-  private static final byte[] RANGE =
-      Bytes.ascii(
-          "ERR value is out of range, value must between -9223372036854775807 and"
-              + " 9223372036854775807");
-  private static final byte[] OUT_OF_RANGE = Bytes.ascii("ERR value is out of range");
   private static final byte[] EMPTY_SCAN = Bytes.ascii("*2\r\n$1\r\n0\r\n*0\r\n");
 
   static void zrandmember(Client c) {
@@ -35,23 +30,11 @@ final class ZRandScan {
       }
       return;
     }
-    if (!Args.longOrReply(c, 2)) {
+    if (!HashRandomScan.randomCountOk(c, WITHSCORES)) {
       return;
     }
     long l = Args.toLong(r, 2);
-    if (l == Long.MIN_VALUE) {
-      out.errorBytes(RANGE);
-      return;
-    }
-    if (r.argc > 4 || (r.argc == 4 && !r.is(3, WITHSCORES))) {
-      out.errorBytes(Errors.SYNTAX);
-      return;
-    }
     boolean withScores = r.argc == 4;
-    if (withScores && (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2)) {
-      out.errorBytes(OUT_OF_RANGE);
-      return;
-    }
     ZSet z = SortedSetCommands.readOrReply(c, 1, out::emptyArray);
     if (z == null) {
       return;
