@@ -60,19 +60,37 @@ final class ConfigSaver {
     }
   }
 
+  /**
+   * The background save: written and fsynced to a temp file of its own outside the lock (an fsync
+   * takes milliseconds; a CLUSTER command's {@link #saveNow} must not wait for it), then renamed in
+   * place under the lock unless a newer snapshot got there first.
+   */
   private void writePending() {
+    String text;
+    long seq;
     synchronized (lock) {
-      String text = pending;
-      long seq = pendingSeq;
+      text = pending;
+      seq = pendingSeq;
       pending = null;
-      if (text == null) {
+      if (text == null || seq <= written) {
         return;
       }
-      try {
-        write(text, seq, true);
-      } catch (IOException e) {
-        Log.warning("Could not save the cluster config: " + e.getMessage());
+    }
+    try {
+      java.nio.file.Path tmp = file.prepare(text, "bg");
+      boolean newest;
+      synchronized (lock) {
+        newest = seq > written;
+        file.commit(tmp, newest);
+        if (newest) {
+          written = seq;
+        }
       }
+      if (newest) {
+        file.syncDirectory();
+      }
+    } catch (IOException e) {
+      Log.warning("Could not save the cluster config: " + e.getMessage());
     }
   }
 
@@ -80,7 +98,11 @@ final class ConfigSaver {
     if (seq <= written) {
       return;
     }
-    file.write(text, fsync);
+    if (fsync) {
+      file.write(text, true);
+    } else {
+      file.overwrite(text); // as Redis's clusterSaveConfig: in place, no fsync
+    }
     written = seq;
   }
 
