@@ -1,0 +1,444 @@
+package io.cinnabar.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinnabar.cluster.SlotHash;
+import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Per-key slot migration driven by Redis's own tooling: {@code redis-cli --cluster rebalance} onto
+ * an added primary and back out under a JedisCluster read-write load (nodes in processes of their
+ * own), {@code --cluster fix} of an interrupted migration, and resharding both ways in a cluster
+ * mixing Cinnabar and redis-server nodes. Skipped without redis-cli.
+ */
+class ReshardTest {
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeEach
+  void needRedisCli() {
+    Assumptions.assumeTrue(RedisCliClusterTest.onPath("redis-cli"), "redis-cli is not on PATH");
+  }
+
+  @AfterEach
+  void stopNodes() throws InterruptedException {
+    for (Process p : started) {
+      p.destroy();
+    }
+    for (Process p : started) {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** A Cinnabar node in a JVM of its own (C1 only, small heap, as ProcessClusterTest). */
+  private int startProcess(String name) throws IOException, InterruptedException {
+    int port = TestServer.freePort();
+    Path d = dir.resolve(name);
+    Files.createDirectories(d);
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.cinnabar.launcher.Main",
+            "server",
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            d.toString(),
+            "--cluster-enabled",
+            "yes",
+            "--cluster-port",
+            Integer.toString(TestServer.freePort()));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(d.resolve("log").toFile())
+            .start();
+    started.add(p);
+    ClusterClientsTest.await("node " + port + " up", () -> pingable(port));
+    return port;
+  }
+
+  private static boolean pingable(int port) {
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      return c.call("PING").equals("+PONG\r\n");
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  record Run(int exit, String out) {}
+
+  private Run redisCli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("redis-cli"));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "cli", ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new AssertionError("redis-cli timed out: " + Files.readString(out));
+    }
+    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
+    return new Run(p.exitValue(), text);
+  }
+
+  private static String addr(int port) {
+    return "127.0.0.1:" + port;
+  }
+
+  private static String myId(int port) {
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      return c.call("CLUSTER", "MYID").split("\r\n")[1];
+    }
+  }
+
+  /** Waits until --cluster check passes: every node agrees, no open slot, all slots covered. */
+  private void awaitChecked(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      Run check = redisCli("--cluster", "check", addr(port));
+      if (check.exit() == 0
+          && check.out().contains("[OK] All nodes agree about slots configuration.")
+          && check.out().contains("[OK] All 16384 slots covered.")
+          && !check.out().contains("[ERR]")
+          && !check.out().contains("[WARNING]")) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("cluster check never passed:\n" + check.out());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static JedisCluster jedis(int port) {
+    return new JedisCluster(
+        Set.of(new HostAndPort("127.0.0.1", port)),
+        DefaultJedisClientConfig.builder()
+            .socketTimeoutMillis((int) Duration.ofSeconds(10).toMillis())
+            .build(),
+        10);
+  }
+
+  @Test
+  void rebalanceOntoANewPrimaryAndBackOutUnderLoad() throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ports.add(startProcess("n" + i));
+    }
+    int p0 = ports.get(0);
+    Run create =
+        redisCli(
+            "--cluster",
+            "create",
+            addr(ports.get(0)),
+            addr(ports.get(1)),
+            addr(ports.get(2)),
+            "--cluster-yes");
+    assertThat(create.exit()).as(create.out()).isZero();
+    for (int port : ports) {
+      try (RespClient c = new RespClient("127.0.0.1", port)) {
+        ClusterClientsTest.await("node " + port + " ok", () -> ClusterClientsTest.clusterOk(c));
+      }
+    }
+    int keys = 3000;
+    Map<String, String> expected = new ConcurrentHashMap<>();
+    try (JedisCluster jc = jedis(p0)) {
+      for (int i = 0; i < keys; i++) {
+        jc.set("k:" + i, "v0:" + i);
+        expected.put("k:" + i, "v0:" + i);
+      }
+    }
+    int p3 = startProcess("n3");
+    Run add = redisCli("--cluster", "add-node", addr(p3), addr(p0));
+    assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
+    awaitChecked(p0);
+    String id3 = myId(p3);
+
+    // Two writers on disjoint keys, each checking what it reads back, until told to stop.
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong ops = new AtomicLong();
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> load = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      int writer = w;
+      Thread t =
+          new Thread(
+              () -> {
+                java.util.Random rnd = new java.util.Random(writer);
+                try (JedisCluster jc = jedis(p0)) {
+                  int n = 0;
+                  while (!stop.get()) {
+                    String k = "k:" + (rnd.nextInt(keys / 2) * 2 + writer);
+                    if (rnd.nextBoolean()) {
+                      String v = "w" + writer + ":" + (n++);
+                      jc.set(k, v);
+                      expected.put(k, v);
+                    } else {
+                      String got = jc.get(k);
+                      if (!expected.get(k).equals(got)) {
+                        errors.add(new AssertionError(k + ": " + got + " != " + expected.get(k)));
+                      }
+                    }
+                    ops.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              });
+      t.start();
+      load.add(t);
+    }
+    try {
+      // A small weight keeps the test short: about 500 slots move to the new node.
+      Run onto =
+          redisCli(
+              "--cluster",
+              "rebalance",
+              addr(p0),
+              "--cluster-use-empty-masters",
+              "--cluster-weight",
+              id3 + "=0.1");
+      assertThat(onto.exit()).as(onto.out()).isZero();
+      assertThat(onto.out()).contains("to " + addr(p3));
+      awaitChecked(p0);
+      try (RespClient c = new RespClient("127.0.0.1", p3)) {
+        assertThat(c.call("DBSIZE")).isNotEqualTo(":0\r\n");
+      }
+      Run out = redisCli("--cluster", "rebalance", addr(p0), "--cluster-weight", id3 + "=0");
+      assertThat(out.exit()).as(out.out()).isZero();
+      awaitChecked(p0);
+      try (RespClient c = new RespClient("127.0.0.1", p3)) {
+        assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
+      }
+      Run del = redisCli("--cluster", "del-node", addr(p0), id3);
+      assertThat(del.exit()).as(del.out()).isZero();
+      awaitChecked(p0);
+    } finally {
+      stop.set(true);
+      for (Thread t : load) {
+        t.join(30_000);
+      }
+    }
+    assertThat(errors).isEmpty();
+    assertThat(ops.get()).isPositive();
+    try (JedisCluster jc = jedis(p0)) {
+      for (Map.Entry<String, String> e : new HashMap<>(expected).entrySet()) {
+        assertThat(jc.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+    long total = 0;
+    for (int port : ports) {
+      try (RespClient c = new RespClient("127.0.0.1", port)) {
+        total += Long.parseLong(c.call("DBSIZE").substring(1).trim());
+      }
+    }
+    assertThat(total).isEqualTo(keys);
+  }
+
+  private TestServer node(String name) throws IOException {
+    Path d = dir.resolve(name);
+    Files.createDirectories(d);
+    return TestServer.start("cluster-enabled", "yes", "dir", d.toString());
+  }
+
+  /** Keys of {@code slot}: "{tag}i" for a tag hashing there. */
+  private static String tagOf(int slot) {
+    for (int i = 0; ; i++) {
+      String t = "t" + i;
+      if (SlotHash.slot(t.getBytes(StandardCharsets.US_ASCII)) == slot) {
+        return t;
+      }
+    }
+  }
+
+  @Test
+  void fixFinishesAnInterruptedMigration() throws Exception {
+    List<TestServer> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        nodes.add(node("f" + i));
+      }
+      int p0 = nodes.get(0).port();
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(p0),
+              addr(nodes.get(1).port()),
+              addr(nodes.get(2).port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      for (TestServer n : nodes) {
+        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
+      }
+      // Slot 100 is on the first node; move most of its keys to the second and stop there
+      // (redis-cli then picks the node with more keys as the owner and finishes the move).
+      int slot = 100;
+      String tag = tagOf(slot);
+      TestServer from = nodes.get(0);
+      TestServer to = nodes.get(1);
+      String fromId = myId(from.port());
+      String toId = myId(to.port());
+      try (RespClient a = from.client();
+          RespClient b = to.client()) {
+        for (int i = 0; i < 20; i++) {
+          assertThat(a.call("SET", "{" + tag + "}" + i, "v" + i)).isEqualTo("+OK\r\n");
+        }
+        assertThat(b.call("CLUSTER", "SETSLOT", "100", "IMPORTING", fromId)).isEqualTo("+OK\r\n");
+        assertThat(a.call("CLUSTER", "SETSLOT", "100", "MIGRATING", toId)).isEqualTo("+OK\r\n");
+        List<String> args =
+            new ArrayList<>(
+                List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000"));
+        args.add("KEYS");
+        for (int i = 0; i < 15; i++) {
+          args.add("{" + tag + "}" + i);
+        }
+        assertThat(a.call(args.toArray(new String[0]))).isEqualTo("+OK\r\n");
+        assertThat(a.call("CLUSTER", "NODES")).contains("[100->-" + toId + "]");
+        assertThat(b.call("CLUSTER", "NODES")).contains("[100-<-" + fromId + "]");
+        // a client is redirected for the moved keys, served for the others
+        assertThat(a.call("GET", "{" + tag + "}0")).startsWith("-ASK 100 ");
+        assertThat(a.call("GET", "{" + tag + "}17")).isEqualTo("$3\r\nv17\r\n");
+      }
+      Run check = redisCli("--cluster", "check", addr(p0));
+      assertThat(check.out()).contains("[WARNING]").contains("open slot");
+      Run fix = redisCli("--cluster", "fix", addr(p0));
+      assertThat(fix.exit()).as(fix.out()).isZero();
+      awaitChecked(p0);
+      try (RespClient b = to.client();
+          RespClient a = from.client()) {
+        assertThat(b.call("CLUSTER", "COUNTKEYSINSLOT", "100")).as(fix.out()).isEqualTo(":20\r\n");
+        assertThat(a.call("CLUSTER", "COUNTKEYSINSLOT", "100")).isEqualTo(":0\r\n");
+        assertThat(b.call("GET", "{" + tag + "}17")).isEqualTo("$3\r\nv17\r\n");
+        assertThat(a.call("GET", "{" + tag + "}17")).startsWith("-MOVED 100 ");
+      }
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+    }
+  }
+
+  @Test
+  void reshardBothWaysInAMixedCluster() throws Exception {
+    Assumptions.assumeTrue(RealRedis.available(), "redis-server is not on PATH");
+    List<TestServer> nodes = new ArrayList<>();
+    RealRedis redis = null;
+    try {
+      nodes.add(node("a"));
+      nodes.add(node("b"));
+      redis =
+          RealRedis.start(
+              "--cluster-enabled",
+              "yes",
+              "--cluster-port",
+              Integer.toString(TestServer.freePort()),
+              "--cluster-node-timeout",
+              "5000");
+      RealRedis r = redis;
+      int p0 = nodes.get(0).port();
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(p0),
+              addr(nodes.get(1).port()),
+              addr(redis.port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      for (TestServer n : nodes) {
+        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
+      }
+      RedisCliClusterTest.awaitOk("redis-server", r::client);
+      awaitChecked(p0);
+      int keys = 2000;
+      try (JedisCluster jc = jedis(p0)) {
+        for (int i = 0; i < keys; i++) {
+          jc.set("m:" + i, "v" + i);
+        }
+      }
+      String ours = myId(p0);
+      String theirs = myId(redis.port());
+      // redis-server MIGRATEs into Cinnabar, then Cinnabar into redis-server
+      for (String[] fromTo : List.of(new String[] {theirs, ours}, new String[] {ours, theirs})) {
+        Run move =
+            redisCli(
+                "--cluster",
+                "reshard",
+                addr(p0),
+                "--cluster-from",
+                fromTo[0],
+                "--cluster-to",
+                fromTo[1],
+                "--cluster-slots",
+                "300",
+                "--cluster-yes");
+        assertThat(move.exit()).as(move.out()).isZero();
+        awaitChecked(p0);
+        awaitChecked(redis.port());
+      }
+      try (JedisCluster jc = jedis(redis.port())) {
+        for (int i = 0; i < keys; i++) {
+          assertThat(jc.get("m:" + i)).isEqualTo("v" + i);
+        }
+      }
+      long total = 0;
+      for (Supplier<RespClient> s :
+          List.<Supplier<RespClient>>of(nodes.get(0)::client, nodes.get(1)::client, r::client)) {
+        try (RespClient c = s.get()) {
+          total += Long.parseLong(c.call("DBSIZE").substring(1).trim());
+        }
+      }
+      assertThat(total).isEqualTo(keys);
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+}
