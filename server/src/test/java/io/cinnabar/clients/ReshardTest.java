@@ -127,6 +127,12 @@ class ReshardTest {
     return "127.0.0.1:" + port;
   }
 
+  private static String nodes(int port) {
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      return c.call("CLUSTER", "NODES");
+    }
+  }
+
   private static String myId(int port) {
     try (RespClient c = new RespClient("127.0.0.1", port)) {
       return c.call("CLUSTER", "MYID").split("\r\n")[1];
@@ -193,8 +199,17 @@ class ReshardTest {
     int p3 = startProcess("n3");
     Run add = redisCli("--cluster", "add-node", addr(p3), addr(p0));
     assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
-    awaitChecked(p0);
     String id3 = myId(p3);
+    for (int port : ports) {
+      // every primary must know the new node by its real ID before slots move to it
+      ClusterClientsTest.await(
+          "node " + port + " knows the new node",
+          () -> {
+            String all = nodes(port);
+            return all.contains(id3) && !all.contains("handshake");
+          });
+    }
+    awaitChecked(p0);
 
     // Two writers on disjoint keys, each checking what it reads back, until told to stop.
     AtomicBoolean stop = new AtomicBoolean();
@@ -240,7 +255,7 @@ class ReshardTest {
               "--cluster-use-empty-masters",
               "--cluster-weight",
               id3 + "=0.1");
-      assertThat(onto.exit()).as(onto.out()).isZero();
+      assertThat(onto.exit()).as(onto.out() + nodes(p0)).isZero();
       assertThat(onto.out()).contains("to " + addr(p3));
       awaitChecked(p0);
       try (RespClient c = new RespClient("127.0.0.1", p3)) {
