@@ -175,6 +175,32 @@ public final class ClusterTopology {
     return out;
   }
 
+  /**
+   * A topology from node indexes, the bus's cheap path: {@code ids[i]} / {@code endpoints[i]}
+   * describe node i, {@code owners[slot]} (and {@code migrating} / {@code importing}, null when no
+   * slot is open) hold node indexes or {@link #NONE}. The arrays are taken, not copied.
+   */
+  public static ClusterTopology ofIndexes(
+      String myId,
+      String[] ids,
+      String[] endpoints,
+      short[] owners,
+      int myPrimary,
+      boolean ok,
+      short[] migrating,
+      short[] importing) {
+    if (owners.length != SlotHash.SLOTS) {
+      throw new IllegalArgumentException("need " + SlotHash.SLOTS + " slots");
+    }
+    if ((migrating == null) != (importing == null)) {
+      short[] none = new short[SlotHash.SLOTS];
+      Arrays.fill(none, (short) NONE);
+      migrating = migrating == null ? none : migrating;
+      importing = importing == null ? none : importing;
+    }
+    return new ClusterTopology(myId, ids, endpoints, owners, myPrimary, ok, migrating, importing);
+  }
+
   /** A lone node's view: the slots set in {@code myself.slots} are served here. */
   public static ClusterTopology single(ClusterNode myself, String endpoint, boolean ok) {
     String[] owners = new String[SlotHash.SLOTS];

@@ -7,6 +7,7 @@ import io.cinnabar.cluster.SlotHash;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,39 +95,89 @@ final class Membership {
     bus.changed();
   }
 
-  /** The routing view of the keyspace thread. */
+  /**
+   * The routing view of the keyspace thread, built from node indexes (an identity map, looked up
+   * once per run of slots with the same owner): it is rebuilt after every change, thousands of
+   * times during a reshard.
+   */
   ClusterTopology topology() {
     NodeTable table = bus.table;
-    String[] owners = new String[SlotHash.SLOTS];
-    Map<String, String> endpoints = new HashMap<>();
+    List<ClusterNode> nodes = new ArrayList<>(table.size() + 1);
+    java.util.IdentityHashMap<ClusterNode, Integer> index = new java.util.IdentityHashMap<>();
+    index.put(table.myself, 0);
+    nodes.add(table.myself);
     for (ClusterNode n : table.nodes()) {
-      String ip = n.ip.isEmpty() && n == table.myself ? "127.0.0.1" : n.ip;
-      endpoints.put(n.id, ip + ":" + n.port);
+      if (!index.containsKey(n)) {
+        index.put(n, nodes.size());
+        nodes.add(n);
+      }
     }
-    String[] migrating = null;
-    String[] importing = null;
+    short[] owners = new short[SlotHash.SLOTS];
+    short[] migrating = null;
+    short[] importing = null;
+    ClusterNode last = null;
+    short lastIndex = ClusterTopology.NONE;
     for (int s = 0; s < owners.length; s++) {
       ClusterNode o = table.owner(s);
-      owners[s] = o == null ? null : o.id;
+      if (o != last) {
+        last = o;
+        lastIndex = o == null ? ClusterTopology.NONE : indexOf(o, index, nodes);
+      }
+      owners[s] = lastIndex;
       ClusterNode to = table.migratingTo(s);
       if (to != null) {
-        migrating = migrating == null ? new String[SlotHash.SLOTS] : migrating;
-        migrating[s] = to.id;
+        migrating = migrating == null ? noneArray() : migrating;
+        migrating[s] = indexOf(to, index, nodes);
       }
       ClusterNode from = table.importingFrom(s);
       if (from != null) {
-        importing = importing == null ? new String[SlotHash.SLOTS] : importing;
-        importing[s] = from.id;
+        importing = importing == null ? noneArray() : importing;
+        importing[s] = indexOf(from, index, nodes);
       }
     }
-    return ClusterTopology.of(
-        table.myself.id,
-        owners,
-        endpoints,
-        table.myself.primaryId,
-        stateOk(),
-        migrating,
-        importing);
+    int primary = ClusterTopology.NONE;
+    String primaryId = table.myself.primaryId;
+    List<String> extra = new ArrayList<>();
+    if (primaryId != null) {
+      ClusterNode p = table.get(primaryId);
+      if (p != null) {
+        primary = indexOf(p, index, nodes);
+      } else {
+        primary = nodes.size();
+        extra.add(primaryId);
+      }
+    }
+    String[] ids = new String[nodes.size() + extra.size()];
+    String[] endpoints = new String[ids.length];
+    for (int i = 0; i < nodes.size(); i++) {
+      ClusterNode n = nodes.get(i);
+      String ip = n.ip.isEmpty() && n == table.myself ? "127.0.0.1" : n.ip;
+      ids[i] = n.id;
+      endpoints[i] = ip + ":" + n.port;
+    }
+    for (int i = 0; i < extra.size(); i++) {
+      ids[nodes.size() + i] = extra.get(i);
+      endpoints[nodes.size() + i] = ":0";
+    }
+    return ClusterTopology.ofIndexes(
+        table.myself.id, ids, endpoints, owners, primary, stateOk(), migrating, importing);
+  }
+
+  private static short indexOf(
+      ClusterNode n, java.util.IdentityHashMap<ClusterNode, Integer> index, List<ClusterNode> nodes) {
+    Integer i = index.get(n);
+    if (i == null) {
+      i = nodes.size();
+      index.put(n, i);
+      nodes.add(n);
+    }
+    return (short) (int) i;
+  }
+
+  private static short[] noneArray() {
+    short[] a = new short[SlotHash.SLOTS];
+    java.util.Arrays.fill(a, (short) ClusterTopology.NONE);
+    return a;
   }
 
   /** CLUSTER_MAX_REJOIN_DELAY / MIN: bounds of a primary's wait after leaving a minority. */
