@@ -241,7 +241,14 @@ public final class CommandCommands {
     }
     KeyPositions pos = new KeyPositions();
     List<int[]> found = new ArrayList<>();
-    for (int s = 0; s < cmd.keySpecs.size(); s++) {
+    // A command whose specs are incomplete finds its keys itself (MIGRATE), flagged as its first
+    // spec.
+    if (cmd.keysProc != null && cmd.keysProc.find(sub, pos)) {
+      for (int i = 0; i < pos.size(); i++) {
+        found.add(new int[] {pos.get(i), 0});
+      }
+    }
+    for (int s = 0; s < cmd.keySpecs.size() && cmd.keysProc == null; s++) {
       KeySpec k = cmd.keySpecs.get(s);
       if (k.has(KeySpec.Flag.NOT_KEY)) {
         continue;

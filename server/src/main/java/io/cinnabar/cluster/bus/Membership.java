@@ -6,9 +6,7 @@ import io.cinnabar.cluster.NodeTable;
 import io.cinnabar.cluster.SlotHash;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which nodes belong to the cluster and what state it is in: handshakes (MEET), removal (FORGET,
@@ -164,7 +162,9 @@ final class Membership {
   }
 
   private static short indexOf(
-      ClusterNode n, java.util.IdentityHashMap<ClusterNode, Integer> index, List<ClusterNode> nodes) {
+      ClusterNode n,
+      java.util.IdentityHashMap<ClusterNode, Integer> index,
+      List<ClusterNode> nodes) {
     Integer i = index.get(n);
     if (i == null) {
       i = nodes.size();
