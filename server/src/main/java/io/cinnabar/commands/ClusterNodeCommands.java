@@ -340,112 +340,129 @@ final class ClusterNodeCommands {
     b.append(name).append(':').append(value).append("\r\n");
   }
 
-  /** CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order). */
+  /**
+   * CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order). One
+   * trip to the bus thread: redis-cli sends thousands of these during a reshard.
+   */
   static void setSlot(Client c) {
     Request r = c.req;
-    boolean replica =
-        c.server.cluster.call(() -> c.server.cluster.table().myself.is(ClusterNode.FLAG_REPLICA));
-    if (replica) {
-      c.reply.error("ERR Please use SETSLOT only with masters.");
-      return;
-    }
-    int slot = ClusterCommands.slotOrReply(c, 2);
-    if (slot < 0) {
-      return;
+    int slot = -1;
+    if (Args.isLong(r, 2)) {
+      long v = Args.toLong(r, 2);
+      slot = v < 0 || v >= ClusterNode.SLOTS ? -1 : (int) v;
     }
     String action = r.string(3).toLowerCase(Locale.ROOT);
     String id = r.argc == 5 ? r.string(4) : null;
     boolean valid =
         (r.argc == 5 && List.of("migrating", "importing", "node").contains(action))
             || (r.argc == 4 && action.equals("stable"));
-    if (!valid) {
-      c.reply.error("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
-      return;
-    }
-    long keys = c.server.keyspace.db(0).countKeysInSlot(slot);
+    long keys = slot < 0 ? 0 : c.server.keyspace.db(0).countKeysInSlot(slot);
     ClusterBus bus = c.server.cluster;
     boolean replicaMigration = c.server.config.getBool("cluster-allow-replica-migration");
     ClusterNode[] newPrimary = new ClusterNode[1];
+    int theSlot = slot;
     onBus(
         c,
         t -> {
-          ClusterNode n = id == null ? null : t.get(id);
-          switch (action) {
-            case "migrating" -> {
-              if (t.owner(slot) != t.myself) {
-                c.reply.error("ERR I'm not the owner of hash slot " + slot);
-                return;
-              } else if (n == null) {
-                c.reply.error("ERR I don't know about node " + id);
-                return;
-              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-                c.reply.error("ERR Target node is not a master");
-                return;
-              }
-              t.setMigratingTo(slot, n);
-            }
-            case "importing" -> {
-              if (t.owner(slot) == t.myself) {
-                c.reply.error("ERR I'm already the owner of hash slot " + slot);
-                return;
-              } else if (n == null) {
-                c.reply.error("ERR I don't know about node " + id);
-                return;
-              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-                c.reply.error("ERR Target node is not a master");
-                return;
-              }
-              t.setImportingFrom(slot, n);
-            }
-            case "stable" -> {
-              t.setMigratingTo(slot, null);
-              t.setImportingFrom(slot, null);
-            }
-            default -> {
-              if (n == null) {
-                c.reply.error("ERR Unknown node " + id);
-                return;
-              } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-                c.reply.error("ERR Target node is not a master");
-                return;
-              } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
-                c.reply.error(
-                    "ERR Can't assign hashslot "
-                        + slot
-                        + " to a different node while I still hold keys for this hash slot.");
-                return;
-              }
-              if (keys == 0 && t.migratingTo(slot) != null) {
-                t.setMigratingTo(slot, null);
-              }
-              boolean wasMine = t.owner(slot) == t.myself;
-              t.unassignSlot(slot);
-              t.assignSlot(n, slot);
-              if (wasMine && n != t.myself && bus.slotCount(t.myself) == 0 && replicaMigration) {
-                // A primary left without slots follows the slot's new owner, as Redis 7.0.
-                io.cinnabar.server.Log.warning(
-                    "Configuration change detected. Reconfiguring myself as a replica of " + n.id);
-                bus.setMyPrimary(n);
-                newPrimary[0] = n;
-              }
-              if (n == t.myself && t.importingFrom(slot) != null) {
-                // clusterBumpConfigEpochWithoutConsensus: the new owner must win the slot.
-                if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
-                  t.currentEpoch++;
-                  t.myself.configEpoch = t.currentEpoch;
-                  io.cinnabar.server.Log.warning(
-                      "configEpoch updated after importing slot " + slot);
-                }
-                t.setImportingFrom(slot, null);
-                bus.broadcastPong();
-              }
-            }
+          if (t.myself.is(ClusterNode.FLAG_REPLICA)) {
+            c.reply.error("ERR Please use SETSLOT only with masters.");
+          } else if (theSlot < 0) {
+            c.reply.errorBytes(ClusterCommands.OUT_OF_RANGE_SLOT);
+          } else if (!valid) {
+            c.reply.error(
+                "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
+          } else {
+            setSlot(c, t, theSlot, action, id, keys, replicaMigration, newPrimary);
           }
-          bus.changed();
-          c.reply.ok();
         });
     if (newPrimary[0] != null) {
       c.server.replicaOf(newPrimary[0].ip, newPrimary[0].port);
     }
+  }
+
+  /** SETSLOT's work on the bus thread, its arguments checked. */
+  private static void setSlot(
+      Client c,
+      NodeTable t,
+      int slot,
+      String action,
+      String id,
+      long keys,
+      boolean replicaMigration,
+      ClusterNode[] newPrimary) {
+    ClusterBus bus = c.server.cluster;
+    ClusterNode n = id == null ? null : t.get(id);
+    switch (action) {
+      case "migrating" -> {
+        if (t.owner(slot) != t.myself) {
+          c.reply.error("ERR I'm not the owner of hash slot " + slot);
+          return;
+        } else if (n == null) {
+          c.reply.error("ERR I don't know about node " + id);
+          return;
+        } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+          c.reply.error("ERR Target node is not a master");
+          return;
+        }
+        t.setMigratingTo(slot, n);
+      }
+      case "importing" -> {
+        if (t.owner(slot) == t.myself) {
+          c.reply.error("ERR I'm already the owner of hash slot " + slot);
+          return;
+        } else if (n == null) {
+          c.reply.error("ERR I don't know about node " + id);
+          return;
+        } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+          c.reply.error("ERR Target node is not a master");
+          return;
+        }
+        t.setImportingFrom(slot, n);
+      }
+      case "stable" -> {
+        t.setMigratingTo(slot, null);
+        t.setImportingFrom(slot, null);
+      }
+      default -> {
+        if (n == null) {
+          c.reply.error("ERR Unknown node " + id);
+          return;
+        } else if (n.is(ClusterNode.FLAG_REPLICA)) {
+          c.reply.error("ERR Target node is not a master");
+          return;
+        } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
+          c.reply.error(
+              "ERR Can't assign hashslot "
+                  + slot
+                  + " to a different node while I still hold keys for this hash slot.");
+          return;
+        }
+        if (keys == 0 && t.migratingTo(slot) != null) {
+          t.setMigratingTo(slot, null);
+        }
+        boolean wasMine = t.owner(slot) == t.myself;
+        t.unassignSlot(slot);
+        t.assignSlot(n, slot);
+        if (wasMine && n != t.myself && bus.slotCount(t.myself) == 0 && replicaMigration) {
+          // A primary left without slots follows the slot's new owner, as Redis 7.0.
+          io.cinnabar.server.Log.warning(
+              "Configuration change detected. Reconfiguring myself as a replica of " + n.id);
+          bus.setMyPrimary(n);
+          newPrimary[0] = n;
+        }
+        if (n == t.myself && t.importingFrom(slot) != null) {
+          // clusterBumpConfigEpochWithoutConsensus: the new owner must win the slot.
+          if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
+            t.currentEpoch++;
+            t.myself.configEpoch = t.currentEpoch;
+            io.cinnabar.server.Log.warning("configEpoch updated after importing slot " + slot);
+          }
+          t.setImportingFrom(slot, null);
+          bus.broadcastPong();
+        }
+      }
+    }
+    bus.changed();
+    c.reply.ok();
   }
 }
