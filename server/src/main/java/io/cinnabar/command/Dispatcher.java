@@ -56,8 +56,9 @@ public final class Dispatcher {
 
   public void dispatch(Client c) {
     run(c);
-    if (c.asking != 0) {
-      // Redis's resetClient: ASKING lasts for the next command (the whole MULTI ... EXEC).
+    if (c.asking != 0 && !c.isBlocked()) {
+      // Redis's resetClient: ASKING lasts for the next command (the whole MULTI ... EXEC); a
+      // command that blocked keeps it for when it runs again (BLPOP served while importing).
       if (c.asking == 2) {
         c.asking = 1;
       } else if (!c.inMulti) {

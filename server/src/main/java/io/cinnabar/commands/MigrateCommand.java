@@ -267,6 +267,9 @@ final class MigrateCommand {
     if (c.isClosed()) {
       return;
     }
+    if (c.asking == 1 && !c.inMulti) {
+      c.asking = 0; // the command ASKING applied to is over (the dispatcher left it to us)
+    }
     c.ensureOutput();
     if (targetError != null) {
       c.reply.error(

@@ -377,6 +377,87 @@ class ReshardTest {
   }
 
   @Test
+  void addNodeAsAReplicaThenReshardItsPrimary() throws Exception {
+    List<TestServer> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        nodes.add(node("r" + i));
+      }
+      int p0 = nodes.get(0).port();
+      Run create =
+          redisCli(
+              "--cluster",
+              "create",
+              addr(p0),
+              addr(nodes.get(1).port()),
+              addr(nodes.get(2).port()),
+              "--cluster-yes");
+      assertThat(create.exit()).as(create.out()).isZero();
+      for (TestServer n : nodes) {
+        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
+      }
+      try (JedisCluster jc = jedis(p0)) {
+        for (int i = 0; i < 500; i++) {
+          jc.set("r:" + i, "v" + i);
+        }
+      }
+      String id0 = myId(p0);
+      nodes.add(node("r3"));
+      TestServer replica = nodes.get(3);
+      Run add =
+          redisCli(
+              "--cluster",
+              "add-node",
+              addr(replica.port()),
+              addr(p0),
+              "--cluster-slave",
+              "--cluster-master-id",
+              id0);
+      assertThat(add.exit()).as(add.out()).isZero();
+      assertThat(add.out()).contains("[OK] New node added correctly.");
+      String rid = myId(replica.port());
+      ClusterClientsTest.await(
+          "the primary lists its new replica",
+          () -> nodes(p0).lines().anyMatch(l -> l.startsWith(rid) && l.contains("slave " + id0)));
+      try (RespClient p = nodes.get(0).client();
+          RespClient r = replica.client()) {
+        String size = p.call("DBSIZE");
+        ClusterClientsTest.await("the replica has the data", () -> r.call("DBSIZE").equals(size));
+      }
+      awaitChecked(p0);
+      // moving slots away from the replicated primary: its replica follows the deletions
+      Run move =
+          redisCli(
+              "--cluster",
+              "reshard",
+              addr(p0),
+              "--cluster-from",
+              id0,
+              "--cluster-to",
+              myId(nodes.get(1).port()),
+              "--cluster-slots",
+              "200",
+              "--cluster-yes");
+      assertThat(move.exit()).as(move.out()).isZero();
+      awaitChecked(p0);
+      try (RespClient p = nodes.get(0).client();
+          RespClient r = replica.client()) {
+        ClusterClientsTest.await(
+            "the replica follows", () -> r.call("DBSIZE").equals(p.call("DBSIZE")));
+      }
+      try (JedisCluster jc = jedis(p0)) {
+        for (int i = 0; i < 500; i++) {
+          assertThat(jc.get("r:" + i)).isEqualTo("v" + i);
+        }
+      }
+    } finally {
+      for (TestServer n : nodes) {
+        n.close();
+      }
+    }
+  }
+
+  @Test
   void reshardBothWaysInAMixedCluster() throws Exception {
     Assumptions.assumeTrue(RealRedis.available(), "redis-server is not on PATH");
     List<TestServer> nodes = new ArrayList<>();

@@ -90,6 +90,12 @@ class SlotMigrationTest {
           .isEqualTo("-MOVED " + slot + " 127.0.0.1:" + a.port() + "\r\n");
       assertThat(cb.call("ASKING")).isEqualTo("+OK\r\n");
       assertThat(cb.call("GET", "{k}s")).isEqualTo("$1\r\nv\r\n");
+      // the client blocked on the importing node is served there (its ASKING still holds)
+      assertThat(cb.call("ASKING")).isEqualTo("+OK\r\n");
+      assertThat(cb.call("RPUSH", "{k}b", "x")).isEqualTo(":1\r\n");
+      assertThat(waiterB.readReply()).isEqualTo("*2\r\n$4\r\n{k}b\r\n$1\r\nx\r\n");
+      assertThat(waiterB.call("GET", "{k}s")).startsWith("-MOVED"); // ASKING is used up
+
       // hand the slot over: the importing side first (its epoch is bumped unless it is already
       // the highest, so its claim wins), then the source
       assertThat(cb.call("CLUSTER", "SETSLOT", s, "NODE", bid)).isEqualTo("+OK\r\n");
@@ -100,9 +106,6 @@ class SlotMigrationTest {
       assertThat(waiterA.readReply())
           .isEqualTo("-MOVED " + slot + " 127.0.0.1:" + b.port() + "\r\n");
       assertThat(cb.call("GET", "{k}s")).isEqualTo("$1\r\nv\r\n");
-      // the client blocked on the new owner is served there
-      assertThat(cb.call("RPUSH", "{k}b", "x")).isEqualTo(":1\r\n");
-      assertThat(waiterB.readReply()).isEqualTo("*2\r\n$4\r\n{k}b\r\n$1\r\nx\r\n");
       Await.until(
           "a learns the new owner",
           10_000,
