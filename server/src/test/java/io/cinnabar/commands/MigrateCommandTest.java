@@ -157,6 +157,7 @@ class MigrateCommandTest {
                   // test over
                 }
               });
+      target.setDaemon(true); // ends when the server closes its cached connection
       target.start();
       String port = Integer.toString(fake.getLocalPort());
       assertThat(s.call("MSET", "k", "old", "free", "1")).isEqualTo(OK);
@@ -170,7 +171,6 @@ class MigrateCommandTest {
       assertThat(s.readReply()).isEqualTo(OK);
       assertThat(other.readReply()).isEqualTo(OK);
       assertThat(other.call("GET", "k")).isEqualTo("$3\r\nnew\r\n");
-      target.join(10_000);
     }
   }
 
