@@ -245,5 +245,24 @@ class MixedFailoverTest {
         "cinnabar primary redirects to redis",
         10_000,
         () -> call(c3, "GET", KEY0).equals("-MOVED 5061 127.0.0.1:" + r1.port + "\r\n"));
+
+    // And a manual failover driven by our replica against the Redis primary (PAUSED + offset).
+    for (int i = 0; i < 20; i++) {
+      assertThat(r1.call("APPEND", KEY0, "!")).startsWith(":");
+    }
+    Await.until(
+        "redis sees its cinnabar replica",
+        10_000,
+        () -> r1.call("CLUSTER", "NODES").contains("slave " + idR1));
+    assertThat(call(c1, "CLUSTER", "FAILOVER")).isEqualTo("+OK\r\n");
+    Await.until(
+        "cinnabar primary again",
+        15_000,
+        () -> myLine(call(c1, "CLUSTER", "NODES")).contains("myself,master"));
+    assertThat(call(c1, "GET", KEY0)).isEqualTo("$33\r\nfrom-cinnabar!!!!!!!!!!!!!!!!!!!!\r\n");
+    Await.until(
+        "redis follows cinnabar again",
+        15_000,
+        () -> myLine(r1.call("CLUSTER", "NODES")).contains("myself,slave " + idC1));
   }
 }
