@@ -117,6 +117,13 @@ class MixedFailoverTest {
     }
   }
 
+  private static long ackSent(TestServer s) {
+    String info = call(s, "CLUSTER", "INFO");
+    String f = "cluster_stats_messages_auth-ack_sent:";
+    int at = info.indexOf(f);
+    return at < 0 ? 0 : Long.parseLong(info.substring(at + f.length(), info.indexOf('\r', at)));
+  }
+
   private static String id(String myidReply) {
     return bulk(myidReply);
   }
@@ -264,5 +271,18 @@ class MixedFailoverTest {
         "redis follows cinnabar again",
         15_000,
         () -> myLine(r1.call("CLUSTER", "NODES")).contains("myself,slave " + idC1));
+
+    // Finally our primary dies: the Redis replica is elected with our surviving primary's vote.
+    Await.until(
+        "redis replica in sync",
+        15_000,
+        () -> r1.call("INFO", "replication").contains("master_link_status:up"));
+    long acks = ackSent(c3);
+    c1.close();
+    Await.until(
+        "redis replica promoted",
+        15_000,
+        () -> myLine(r1.call("CLUSTER", "NODES")).contains("myself,master"));
+    Await.until("our primary voted for it", 5_000, () -> ackSent(c3) == acks + 1);
   }
 }
