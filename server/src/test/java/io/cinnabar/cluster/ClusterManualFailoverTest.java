@@ -100,8 +100,8 @@ class ClusterManualFailoverTest {
         new FailoverCluster(dir, new int[] {1, 0, 0}, "cluster-node-timeout", "5000")) {
       Node p0 = c.primaries.get(0);
       Node r0 = c.replicas.get(0);
-      assertThat(p0.call("SET", KEY0, "acked")).isEqualTo("+OK\r\n");
-      assertThat(p0.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      assertThat(FailoverCluster.writeAndWait(p0.port, 1, "SET", KEY0, "acked"))
+          .isEqualTo(":1\r\n");
       long t0 = System.currentTimeMillis();
       try (RespClient cl = new RespClient("127.0.0.1", p0.port)) {
         cl.send("SHUTDOWN", "NOSAVE");
@@ -226,8 +226,7 @@ class ClusterManualFailoverTest {
       for (int pt : new int[] {port, p1.port(), p2.port(), r0.port()}) {
         Await.until(pt + " ok", 20_000, () -> call(pt, "CLUSTER", "INFO").contains("state:ok"));
       }
-      assertThat(call(port, "SET", KEY0, "acked")).isEqualTo("+OK\r\n");
-      assertThat(call(port, "WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      assertThat(FailoverCluster.writeAndWait(port, 1, "SET", KEY0, "acked")).isEqualTo(":1\r\n");
       long t0 = System.currentTimeMillis();
       new ProcessBuilder("kill", "-TERM", Long.toString(p0.pid()))
           .start()
