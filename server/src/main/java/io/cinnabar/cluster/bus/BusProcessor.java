@@ -104,7 +104,7 @@ final class BusProcessor {
     m.data = new MessageData.Ping(gossip, ext);
     if (l.node != null && type == ClusterMessage.PING) {
       l.node.pingSentMs = now;
-      bus.checkTimeoutAfter(l.node, bus.settings.timeout() + 1);
+      bus.cron.checkTimeoutAfter(l.node, bus.settings.timeout() + 1);
     }
     l.send(m);
   }
@@ -234,7 +234,7 @@ final class BusProcessor {
     if (!link.inbound && m.type == ClusterMessage.PONG) {
       link.node.pongReceivedMs = now;
       link.node.pingSentMs = 0;
-      bus.pingWhenDue(link.node);
+      bus.cron.pingWhenDue(link.node);
       if (bus.failures.reachable(link.node, now)) {
         bus.changed();
       }
