@@ -95,6 +95,36 @@ class ClusterManualFailoverTest {
   }
 
   @Test
+  void noFailoverReplicaWaitsForAManualFailover() throws Exception {
+    try (FailoverCluster c =
+        new FailoverCluster(
+            dir,
+            new int[] {1, 0, 0},
+            "cluster-node-timeout",
+            "500",
+            "cluster-election-base-delay",
+            "0",
+            "cluster-election-random-delay",
+            "0")) {
+      Node p0 = c.primaries.get(0);
+      Node r0 = c.replicas.get(0);
+      Node p1 = c.primaries.get(1);
+      assertThat(r0.call("CONFIG", "SET", "cluster-replica-no-failover", "yes"))
+          .isEqualTo("+OK\r\n");
+      Await.until("the flag travels", 5_000, () -> p1.lineAbout(r0).contains("slave,nofailover "));
+      p0.stop();
+      Await.until("p0 failed", 10_000, () -> r0.lineAbout(p0).contains("master,fail "));
+      // With zero election delays a replica allowed to fail over would have won by now.
+      Thread.sleep(1000);
+      assertThat(r0.isPrimary()).isFalse();
+      assertThat(r0.call("CLUSTER", "FAILOVER"))
+          .isEqualTo("-ERR Master is down or failed, please use CLUSTER FAILOVER FORCE\r\n");
+      assertThat(r0.call("CLUSTER", "FAILOVER", "FORCE")).isEqualTo("+OK\r\n");
+      Await.until("r0 promoted by hand", 10_000, r0::isPrimary);
+    }
+  }
+
+  @Test
   void shutdownHandsSlotsToTheReplicaWithoutLosingAckedWrites() throws Exception {
     try (FailoverCluster c =
         new FailoverCluster(dir, new int[] {1, 0, 0}, "cluster-node-timeout", "5000")) {

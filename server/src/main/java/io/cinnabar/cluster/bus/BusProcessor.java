@@ -246,6 +246,11 @@ final class BusProcessor {
       return;
     }
     updateRole(bus, sender, m);
+    if ((sender.flags & ClusterNode.FLAG_NOFAILOVER) != (m.flags & ClusterNode.FLAG_NOFAILOVER)) {
+      // As Redis: the sender's nofailover flag is trusted (replica ranking skips such replicas).
+      sender.flags ^= ClusterNode.FLAG_NOFAILOVER;
+      bus.changed();
+    }
     ClusterNode senderPrimary = sender.is(ClusterNode.FLAG_PRIMARY) ? sender : t.primaryOf(sender);
     boolean dirty = senderPrimary != null && !Arrays.equals(senderPrimary.slots, m.myslots);
     if (sender.is(ClusterNode.FLAG_PRIMARY) && dirty) {
