@@ -71,10 +71,16 @@ public final class ServerContext {
 
   private volatile io.cinnabar.cluster.ClusterTopology topology;
 
+  /** The keyspace side of cluster failover (null unless cluster mode). */
+  private final ClusterReplication clusterReplication;
+
   /** Clients paused until this time (ms), and whether only writes are paused. */
   public long pauseEndMs;
 
   public boolean pauseWritesOnly;
+
+  /** A cluster primary handing its slots over before shutting down, or null. */
+  ShutdownHandover handover;
 
   /** Clients blocked on keys (BLPOP and the like). */
   public final Blocking blocking = new Blocking(this);
@@ -133,8 +139,11 @@ public final class ServerContext {
       }
       // PUBLISH from another node: delivered here on the keyspace thread.
       cluster.onPublish((ch, msg) -> loop.execute(() -> pubsub.publish(null, ch, msg)));
+      clusterReplication = new ClusterReplication(this);
+      cluster.setReplicationControl(clusterReplication);
     } else {
       cluster = null;
+      clusterReplication = null;
     }
   }
 
@@ -293,6 +302,25 @@ public final class ServerContext {
     shutdownHandler = r;
   }
 
+  /**
+   * Cluster mode, before a shutdown: when this primary has slots and an online replica, pauses
+   * writes and hands the slots to the most up-to-date replica (bounded by shutdown-timeout), then
+   * runs {@code then}; otherwise runs it at once. SHUTDOWN ABORT meanwhile runs {@code aborted}
+   * instead. Keyspace thread.
+   */
+  public void handOverSlotsThen(Runnable then, Runnable aborted) {
+    if (handover == null && ShutdownHandover.wanted(this)) {
+      ShutdownHandover.start(this, then, aborted);
+    } else {
+      then.run();
+    }
+  }
+
+  /** SHUTDOWN ABORT: false when no hand-over is running. */
+  public boolean abortHandover() {
+    return handover != null && handover.abort();
+  }
+
   /** Asks the owner of the server (launcher or embedding application) to shut it down. */
   public void requestShutdown() {
     shutdownHandler.run();
@@ -335,6 +363,14 @@ public final class ServerContext {
     stats.sampleOps(now);
     clientsCron();
     primary.cron();
+    publishReplicationState();
+  }
+
+  /** Cluster mode: tells the bus our replication offset (ranking, manual failover). */
+  void publishReplicationState() {
+    if (clusterReplication != null) {
+      clusterReplication.publish();
+    }
   }
 
   /**
