@@ -101,7 +101,8 @@ public final class Dispatcher {
       return;
     }
     io.cinnabar.server.ReplicaLink link = server.replicaLink();
-    boolean obey = link != null && link.isPrimary(c);
+    // A slot import stream (atomic slot migration) is obeyed like the primary's stream.
+    boolean obey = (link != null && link.isPrimary(c)) || c.slotImport != null;
     // The primary's stream is applied whatever the slot (Redis skips redirection for it).
     if (server.clusterEnabled() && !obey && !route(c, cmd)) {
       cmd.stats.rejectedCalls++;

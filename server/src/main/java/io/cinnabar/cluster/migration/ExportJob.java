@@ -1,0 +1,501 @@
+package io.cinnabar.cluster.migration;
+
+import io.cinnabar.command.KeyPositions;
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.Entry;
+import io.cinnabar.protocol.Request;
+import io.cinnabar.server.Log;
+import io.cinnabar.server.ServerContext;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The source side of an atomic slot migration. On the keyspace thread: connects to the target's
+ * client port, sends {@code CLUSTER SYNCSLOTS START}, then streams the slots' keys in bounded
+ * batches (about 1 ms of work per event-loop turn, only while the connection is writable) and, on
+ * the same connection and in order, every write the node propagates for those slots (the {@link
+ * io.cinnabar.server.Primary.Tap}). A key is exact on the target because each snapshot entry
+ * replaces it and every later write follows it.
+ *
+ * <p>Writes that touch several keys (RENAME, SUNIONSTORE, ...) are not forwarded as commands: the
+ * target may not hold their source keys yet. Their keys are queued for re-sending from their
+ * current state instead, as is a big key a write touches while its chunks are under way. Writes to
+ * a queued key are dropped, the re-send carrying their effect.
+ *
+ * <p>At the end: writes are paused node-wide, {@code SYNCSLOTS END} goes out behind the last
+ * forwarded write, the target takes the slots (epoch bump) and answers; then this node gives them
+ * up, unpauses (held writes get MOVED) and deletes the moved keys in the background. Until that
+ * answer this node owns the slots: any failure leaves everything here.
+ */
+final class ExportJob extends MigrationJob {
+  private static final long BUDGET_NS = 1_000_000;
+  private static final int TURN_BYTES = 256 * 1024;
+  private static final long MAX_PENDING_BYTES = 512L << 20;
+  private static final long FINISH_PENDING_BYTES = 1 << 20;
+  private static final long ACK_TIMEOUT_MS = 10_000;
+  private static final int MAX_RESTARTS = 3;
+
+  private final SlotMigrations owner;
+  private final ServerContext server;
+  private final Database db;
+  private final String host;
+  private final int port;
+  private final int[] slotOrder;
+
+  private Channel ch;
+  private ByteBuf out;
+  private boolean flushScheduled;
+  private boolean pumpScheduled;
+
+  private int slotIndex;
+  private int curSlot = -1;
+  private long cursor;
+  private final LinkedHashSet<Key> queued = new LinkedHashSet<>();
+  private final Map<Key, Integer> restarts = new HashMap<>();
+  private KeyTransfer big;
+
+  private long keysSent;
+  private long bytesSent;
+  private long keysTotal = -1;
+
+  private final StringBuilder line = new StringBuilder();
+
+  /** Replies awaited from the target, in order: "auth", "start", "end". */
+  private final java.util.ArrayDeque<String> awaiting = new java.util.ArrayDeque<>();
+
+  private boolean paused;
+  private long prevPauseEnd;
+  private boolean prevWritesOnly;
+
+  ExportJob(
+      SlotMigrations owner,
+      ServerContext server,
+      String name,
+      BitSet slots,
+      String myId,
+      String targetId,
+      String host,
+      int port) {
+    super(name, slots, myId, targetId, CONNECTING);
+    this.owner = owner;
+    this.server = server;
+    this.db = server.keyspace.db(0);
+    this.host = host;
+    this.port = port;
+    this.slotOrder = slots.stream().toArray();
+  }
+
+  @Override
+  String operation() {
+    return "EXPORT";
+  }
+
+  @Override
+  long keys() {
+    return keysSent;
+  }
+
+  @Override
+  long keysTotal() {
+    return keysTotal;
+  }
+
+  @Override
+  long bytes() {
+    return bytesSent;
+  }
+
+  // ---- connection ----------------------------------------------------------------------------
+
+  void start() {
+    Bootstrap b =
+        new Bootstrap()
+            .group(server.loop())
+            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(512 * 1024, 4 * 1024 * 1024))
+            .handler(new Handler());
+    ChannelFuture f = b.connect(host, port);
+    ch = f.channel();
+    f.addListener(
+        done -> {
+          if (!active()) {
+            f.channel().close();
+          } else if (!done.isSuccess()) {
+            fail("cannot connect to target " + host + ":" + port + ": " + done.cause());
+          } else {
+            connected();
+          }
+        });
+  }
+
+  private void connected() {
+    out = ch.alloc().buffer(64 * 1024);
+    String user = server.config.get("masteruser");
+    String pass = server.config.get("masterauth");
+    if (pass != null && !pass.isEmpty()) {
+      if (user != null && !user.isEmpty()) {
+        RespOut.command(out, "AUTH", user, pass);
+      } else {
+        RespOut.command(out, "AUTH", pass);
+      }
+      awaiting.add("auth");
+    }
+    java.util.List<String> start =
+        new java.util.ArrayList<>(
+            java.util.List.of("CLUSTER", "SYNCSLOTS", "START", name, sourceId));
+    int s = slots.nextSetBit(0);
+    while (s >= 0) {
+      int e = slots.nextClearBit(s) - 1;
+      start.add(Integer.toString(s));
+      start.add(Integer.toString(e));
+      s = slots.nextSetBit(e + 1);
+    }
+    RespOut.command(out, start.toArray(new String[0]));
+    awaiting.add("start");
+    long total = 0;
+    for (int slot : slotOrder) {
+      total += db.countKeysInSlot(slot);
+    }
+    keysTotal = total;
+    setState(SYNCING, null);
+    owner.exporting(this, true);
+    schedulePump();
+  }
+
+  private final class Handler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf in = (ByteBuf) msg;
+      try {
+        while (in.isReadable() && active()) {
+          char c = (char) in.readByte();
+          if (c == '\n') {
+            reply(line.toString().trim());
+            line.setLength(0);
+          } else {
+            line.append(c);
+          }
+        }
+      } finally {
+        in.release();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        schedulePump();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (active()) {
+        fail("connection with the target lost");
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Log.verbose("Slot migration " + name + ": " + cause);
+      ctx.close();
+    }
+  }
+
+  private void reply(String r) {
+    ackMs = System.currentTimeMillis();
+    String what = awaiting.poll();
+    if (r.startsWith("-")) {
+      fail("target replied to " + (what == null ? "a command" : what) + ": " + r.substring(1));
+      return;
+    }
+    if ("end".equals(what)) {
+      flip();
+    }
+  }
+
+  // ---- streaming -----------------------------------------------------------------------------
+
+  private void schedulePump() {
+    if (!pumpScheduled && active()) {
+      pumpScheduled = true;
+      // Scheduled (not executed) so socket I/O runs between two batches.
+      server.loop().schedule(this::pump, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void pump() {
+    pumpScheduled = false;
+    if (!state.equals(SYNCING) || !ch.isActive()) {
+      return;
+    }
+    long deadline = System.nanoTime() + BUDGET_NS;
+    while (out.readableBytes() < TURN_BYTES && System.nanoTime() < deadline) {
+      if (big != null) {
+        stepBig(false);
+      } else if (!queued.isEmpty()) {
+        Iterator<Key> it = queued.iterator();
+        Key k = it.next();
+        it.remove();
+        sendKey(k.bytes());
+      } else if (curSlot >= 0 || slotIndex < slotOrder.length) {
+        if (curSlot < 0) {
+          curSlot = slotOrder[slotIndex++];
+          cursor = 0;
+        }
+        cursor = db.scanSlot(curSlot, cursor, this::visit);
+        if (cursor == 0) {
+          curSlot = -1;
+        }
+      } else {
+        flushOut();
+        finish();
+        return;
+      }
+    }
+    flushOut();
+    if (ch.isWritable()) {
+      schedulePump();
+    }
+  }
+
+  /** A key found by the slot scan: small ones go now, big ones through the queue. */
+  private void visit(Entry e) {
+    if (KeyTransfer.isBig(e)) {
+      queued.add(new Key(e.key()));
+    } else {
+      bytesSent += KeyTransfer.restore(out, e);
+      keysSent++;
+    }
+  }
+
+  /** Sends a key from its current state: DEL when gone, else RESTORE or a chunked transfer. */
+  private void sendKey(byte[] key) {
+    Entry e = db.peek(key);
+    if (e == null) {
+      KeyTransfer.delete(out, key);
+      return;
+    }
+    if (!KeyTransfer.isBig(e)) {
+      bytesSent += KeyTransfer.restore(out, e);
+      keysSent++;
+      return;
+    }
+    big = KeyTransfer.chunked(e);
+    Integer n = restarts.get(new Key(key));
+    if (n != null && n >= MAX_RESTARTS) {
+      stepBig(true); // a hot key: sent whole in this turn rather than never
+    }
+  }
+
+  private void stepBig(boolean whole) {
+    do {
+      if (!big.same(db.peek(big.key))) {
+        queued.add(new Key(big.key)); // changed under us without a write seen: start over
+        big = null;
+        return;
+      }
+      int before = out.writerIndex();
+      big.step(out);
+      bytesSent += out.writerIndex() - before;
+    } while (whole && !big.done());
+    if (big.done()) {
+      keysSent++;
+      big = null;
+    }
+  }
+
+  /** A write this node propagated to a key of the migrating slots (Primary's tap). */
+  void onWrite(Request r, KeyPositions keys) {
+    if (!state.equals(SYNCING) && !state.equals(FINISHING)) {
+      return;
+    }
+    boolean single = true;
+    int k0 = keys.get(0);
+    for (int i = 1; i < keys.size() && single; i++) {
+      int k = keys.get(i);
+      single =
+          Arrays.equals(
+              r.bufs[k],
+              r.offs[k],
+              r.offs[k] + r.lens[k],
+              r.bufs[k0],
+              r.offs[k0],
+              r.offs[k0] + r.lens[k0]);
+    }
+    if (single) {
+      Key key = new Key(r.copy(k0));
+      if (abortBig(key) || queued.contains(key)) {
+        return;
+      }
+      RespOut.command(out, r);
+      scheduleFlush();
+      return;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      Key key = new Key(r.copy(keys.get(i)));
+      abortBig(key);
+      queued.add(key);
+    }
+    schedulePump();
+  }
+
+  /** If {@code key} is mid-transfer, the transfer stops and the key is queued again. */
+  private boolean abortBig(Key key) {
+    if (big == null || !Arrays.equals(big.key, key.bytes())) {
+      return false;
+    }
+    big = null;
+    restarts.merge(key, 1, Integer::sum);
+    queued.add(key);
+    schedulePump();
+    return true;
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      server.loop().execute(this::flushOut);
+    }
+  }
+
+  private void flushOut() {
+    flushScheduled = false;
+    if (out == null || !out.isReadable() || ch == null) {
+      return;
+    }
+    ByteBuf b = out;
+    out = ch.alloc().buffer(64 * 1024);
+    ch.writeAndFlush(b, ch.voidPromise());
+    io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
+    if (ob != null && ob.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+      fail("the target does not keep up (over " + (MAX_PENDING_BYTES >> 20) + " MB pending)");
+    }
+  }
+
+  // ---- the end -------------------------------------------------------------------------------
+
+  /**
+   * The snapshot is sent: once the target has nearly caught up, writes pause and END follows the
+   * last forwarded write.
+   */
+  private void finish() {
+    io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
+    if (ob != null && ob.totalPendingWriteBytes() > FINISH_PENDING_BYTES) {
+      server.loop().schedule(this::pump, 1, TimeUnit.MILLISECONDS);
+      pumpScheduled = true;
+      return;
+    }
+    pauseWrites();
+    setState(FINISHING, null);
+    RespOut.command(out, "CLUSTER", "SYNCSLOTS", "END", name);
+    awaiting.add("end");
+    flushOut();
+    server
+        .loop()
+        .schedule(
+            () -> {
+              if (state.equals(FINISHING)) {
+                fail("no answer from the target to END within " + ACK_TIMEOUT_MS + " ms");
+              }
+            },
+            ACK_TIMEOUT_MS,
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** The target owns the slots now: this node gives them up and unpauses. */
+  private void flip() {
+    owner.exporting(this, false);
+    try {
+      owner.giveUpSlots(slots, targetId);
+    } finally {
+      unpause();
+    }
+    setState(SUCCESS, null);
+    Log.notice(
+        "Slot migration "
+            + name
+            + " of slots "
+            + ranges(slots)
+            + " to "
+            + targetId
+            + " done: "
+            + keysSent
+            + " keys");
+    ch.close();
+    owner.deleteKeysInSlots(slots);
+    owner.finished(this);
+  }
+
+  void cancel() {
+    if (active() && !state.equals(FINISHING)) {
+      stop(CANCELLED, "cancelled");
+    }
+  }
+
+  void fail(String why) {
+    if (active()) {
+      Log.warning("Slot migration " + name + " failed: " + why);
+      stop(FAILED, why);
+    }
+  }
+
+  private void stop(String st, String why) {
+    owner.exporting(this, false);
+    unpause();
+    setState(st, why);
+    big = null;
+    queued.clear();
+    if (out != null) {
+      out.release();
+      out = null;
+    }
+    if (ch != null) {
+      ch.close();
+    }
+    owner.finished(this);
+  }
+
+  private void pauseWrites() {
+    prevPauseEnd = server.pauseEndMs;
+    prevWritesOnly = server.pauseWritesOnly;
+    long now = System.currentTimeMillis();
+    boolean prevActive = prevPauseEnd > now;
+    server.pauseWritesOnly = !prevActive || prevWritesOnly;
+    server.pauseEndMs = Math.max(prevPauseEnd, now + ACK_TIMEOUT_MS + 1000);
+    paused = true;
+  }
+
+  private void unpause() {
+    if (!paused) {
+      return;
+    }
+    paused = false;
+    if (prevPauseEnd > System.currentTimeMillis()) {
+      server.pauseEndMs = prevPauseEnd; // a CLIENT PAUSE still running keeps its clients
+      server.pauseWritesOnly = prevWritesOnly;
+      return;
+    }
+    SlotMigrations.unpauseAll(server);
+  }
+}

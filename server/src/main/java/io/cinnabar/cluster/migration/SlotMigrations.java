@@ -1,0 +1,265 @@
+package io.cinnabar.cluster.migration;
+
+import io.cinnabar.cluster.ClusterNode;
+import io.cinnabar.cluster.ClusterTopology;
+import io.cinnabar.cluster.NodeTable;
+import io.cinnabar.cluster.SlotHash;
+import io.cinnabar.cluster.bus.ClusterBus;
+import io.cinnabar.command.CommandSpec;
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.command.KeyPositions;
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.protocol.Request;
+import io.cinnabar.server.Client;
+import io.cinnabar.server.Log;
+import io.cinnabar.server.Primary;
+import io.cinnabar.server.ServerContext;
+import io.cinnabar.util.Bytes;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's atomic slot migrations (Valkey 9.0's CLUSTER MIGRATESLOTS): the export and import
+ * jobs, the propagation tap that routes writes to the export job of their slot, and the background
+ * deletion of keys in slots this node no longer owns. Keyspace thread only.
+ */
+public final class SlotMigrations implements Primary.Tap {
+  private static final int HISTORY = 64;
+  private static final byte[] DEL = Bytes.ascii("DEL");
+
+  final ServerContext server;
+  final List<MigrationJob> jobs = new ArrayList<>();
+  private final ExportJob[] exportBySlot = new ExportJob[SlotHash.SLOTS];
+  private int exportingJobs;
+
+  /** Slots of active jobs (export or import), which no second job may take. */
+  final BitSet busy = new BitSet(SlotHash.SLOTS);
+
+  /** Slots whose keys are being deleted in the background. */
+  final BitSet cleaning = new BitSet(SlotHash.SLOTS);
+
+  private boolean cleanerScheduled;
+  private final Request scratch = new Request();
+  private final KeyPositions positions = new KeyPositions();
+  private int jobCounter;
+
+  public SlotMigrations(ServerContext server) {
+    this.server = server;
+  }
+
+  String newName() {
+    String seed = server.runId + ":" + System.nanoTime() + ":" + (++jobCounter);
+    StringBuilder b = new StringBuilder();
+    java.util.Random r = new java.util.Random(seed.hashCode() * 31L + System.nanoTime());
+    for (int i = 0; i < 40; i++) {
+      b.append(Character.forDigit(r.nextInt(16), 16));
+    }
+    return b.toString();
+  }
+
+  // ---- the tap -------------------------------------------------------------------------------
+
+  @Override
+  public void propagated(Request r) {
+    if (exportingJobs == 0) {
+      return;
+    }
+    CommandSpec cmd = server.commands.lookup(r.bufs[0], r.offs[0], r.lens[0]);
+    if (cmd != null && cmd.isContainer() && r.argc >= 2) {
+      cmd = CommandTable.lookupSub(cmd, r.bufs[1], r.offs[1], r.lens[1]);
+    }
+    if (cmd == null) {
+      return;
+    }
+    if (cmd.fullName.equals("flushall") || cmd.fullName.equals("flushdb")) {
+      for (MigrationJob j : new ArrayList<>(jobs)) {
+        if (j instanceof ExportJob e) {
+          e.fail("the dataset was flushed");
+        }
+      }
+      return;
+    }
+    if (!cmd.keys(r, positions) || positions.size() == 0) {
+      return;
+    }
+    int k = positions.get(0);
+    ExportJob j = exportBySlot[SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k])];
+    if (j != null) {
+      j.onWrite(r, positions);
+    }
+  }
+
+  @Override
+  public void propagated(byte[][] args) {
+    scratch.setAll(args);
+    propagated(scratch);
+  }
+
+  /** An export job starts (or stops) receiving the writes to its slots. */
+  void exporting(ExportJob j, boolean on) {
+    boolean was = exportBySlot[j.slots.nextSetBit(0)] == j;
+    if (was == on) {
+      return;
+    }
+    for (int s = j.slots.nextSetBit(0); s >= 0; s = j.slots.nextSetBit(s + 1)) {
+      exportBySlot[s] = on ? j : null;
+    }
+    exportingJobs += on ? 1 : -1;
+    server.primary.setTap(exportingJobs > 0 ? this : null);
+  }
+
+  void finished(MigrationJob j) {
+    busy.andNot(j.slots);
+    int inactive = 0;
+    for (MigrationJob x : jobs) {
+      if (!x.active()) {
+        inactive++;
+      }
+    }
+    for (int i = 0; i < jobs.size() && inactive > HISTORY; ) {
+      if (!jobs.get(i).active()) {
+        jobs.remove(i);
+        inactive--;
+      } else {
+        i++;
+      }
+    }
+  }
+
+  /** Connections.closed: an import stream that ends before END is rolled back. */
+  public void disconnected(Client c) {
+    ImportJob j = c.slotImport;
+    if (j == null) {
+      return;
+    }
+    c.slotImport = null;
+    if (j.active()) {
+      j.setState(MigrationJob.FAILED, "connection with the source lost");
+      rollBack(j);
+    }
+  }
+
+  void rollBack(ImportJob j) {
+    Log.warning(
+        "Slot import "
+            + j.name
+            + " of slots "
+            + MigrationJob.ranges(j.slots)
+            + " ended before completion: deleting what arrived");
+    finished(j);
+    deleteKeysInSlots(j.slots);
+  }
+
+  // ---- ownership -----------------------------------------------------------------------------
+
+  /** Source side, after the target's answer to END: the slots belong to the target. */
+  void giveUpSlots(BitSet slots, String targetId) {
+    ClusterBus bus = server.cluster;
+    bus.call(
+        () -> {
+          NodeTable t = bus.table();
+          ClusterNode target = t.get(targetId);
+          for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            t.setMigratingTo(s, null);
+            if (t.owner(s) == t.myself) {
+              t.unassignSlot(s);
+              if (target != null) {
+                t.assignSlot(target, s);
+              }
+            }
+          }
+          bus.changed();
+          return null;
+        });
+  }
+
+  /**
+   * Target side, at END: myself takes the slots with a config epoch bump (as SETSLOT NODE on an
+   * importing node: clusterBumpConfigEpochWithoutConsensus) and tells every node at once.
+   */
+  void takeSlots(BitSet slots) {
+    ClusterBus bus = server.cluster;
+    bus.call(
+        () -> {
+          NodeTable t = bus.table();
+          for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            t.setImportingFrom(s, null);
+            if (t.owner(s) != t.myself) {
+              t.unassignSlot(s);
+              t.assignSlot(t.myself, s);
+            }
+          }
+          if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
+            t.currentEpoch++;
+            t.myself.configEpoch = t.currentEpoch;
+          }
+          bus.changed();
+          bus.broadcastPong();
+          return null;
+        });
+  }
+
+  // ---- background deletion -------------------------------------------------------------------
+
+  /**
+   * Deletes, about 1 ms per event-loop turn, the keys of {@code slots} that this node does not own
+   * (moved away, or an import rolled back); each deletion reaches the replicas as DEL.
+   */
+  void deleteKeysInSlots(BitSet slots) {
+    cleaning.or(slots);
+    if (!cleanerScheduled) {
+      cleanerScheduled = true;
+      server.loop().schedule(this::clean, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void clean() {
+    cleanerScheduled = false;
+    Database db = server.keyspace.db(0);
+    ClusterTopology topo = server.topology();
+    long deadline = System.nanoTime() + 1_000_000;
+    List<byte[]> batch = new ArrayList<>();
+    int s = cleaning.nextSetBit(0);
+    while (s >= 0 && System.nanoTime() < deadline) {
+      if (topo != null && topo.owner(s) == topo.myself()) {
+        cleaning.clear(s); // owned again: its keys are live
+      } else {
+        batch.clear();
+        long cursor = 0;
+        do {
+          cursor = db.scanSlot(s, cursor, e -> batch.add(e.key()));
+        } while (cursor != 0 && batch.size() < 256);
+        for (byte[] k : batch) {
+          if (db.delete(k, 0, k.length)) {
+            server.signalModifiedKey(db, k);
+            server.primary.alsoPropagate(0, DEL, k);
+          }
+        }
+        if (db.countKeysInSlot(s) == 0) {
+          cleaning.clear(s);
+        }
+      }
+      s = cleaning.nextSetBit(s);
+    }
+    server.primary.flush();
+    if (!cleaning.isEmpty()) {
+      cleanerScheduled = true;
+      server.loop().schedule(this::clean, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Ends the write pause an atomic migration's end set (as CLIENT UNPAUSE). */
+  static void unpauseAll(ServerContext s) {
+    s.pauseEndMs = 0;
+    s.pauseWritesOnly = false;
+    List<Client> paused = new ArrayList<>(s.pausedClients);
+    s.pausedClients.clear();
+    for (Client p : paused) {
+      if (!p.isClosed()) {
+        p.unblock();
+      }
+    }
+  }
+}
