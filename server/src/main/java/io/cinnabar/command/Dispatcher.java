@@ -149,6 +149,9 @@ public final class Dispatcher {
       server.pausedClients.add(c);
       return;
     }
+    if (!obey && server.slotMigrations.holds(c, cmd)) {
+      return; // a write to a big key whose chunks are being migrated runs after them
+    }
     call(c, cmd);
     if (server.blocking.hasReadyKeys()) {
       server.blocking.serveReadyKeys(); // after the whole command (all of EXEC), as Redis

@@ -301,7 +301,7 @@ final class ExportJob extends MigrationJob {
       keysSent++;
       return;
     }
-    big = KeyTransfer.chunked(e);
+    setBig(KeyTransfer.chunked(e));
     Integer n = restarts.get(new Key(key));
     if (n != null && n >= MAX_RESTARTS) {
       stepBig(true); // a hot key: sent whole in this turn rather than never
@@ -312,7 +312,7 @@ final class ExportJob extends MigrationJob {
     do {
       if (!big.same(db.peek(big.key))) {
         queued.add(new Key(big.key)); // changed under us without a write seen: start over
-        big = null;
+        setBig(null);
         return;
       }
       int before = out.writerIndex();
@@ -321,7 +321,7 @@ final class ExportJob extends MigrationJob {
     } while (whole && !big.done());
     if (big.done()) {
       keysSent++;
-      big = null;
+      setBig(null);
     }
   }
 
@@ -365,11 +365,26 @@ final class ExportJob extends MigrationJob {
     if (big == null || !Arrays.equals(big.key, key.bytes())) {
       return false;
     }
-    big = null;
+    setBig(null);
     restarts.merge(key, 1, Integer::sum);
     queued.add(key);
     schedulePump();
     return true;
+  }
+
+  private void setBig(KeyTransfer t) {
+    KeyTransfer was = big;
+    big = t;
+    if (was == null && t != null) {
+      owner.bigTransfer(1);
+    } else if (was != null && t == null) {
+      owner.bigTransfer(-1);
+    }
+  }
+
+  /** True while {@code key}'s chunks are on their way. */
+  boolean inFlight(byte[] b, int off, int len) {
+    return big != null && Arrays.equals(big.key, 0, big.key.length, b, off, off + len);
   }
 
   private void scheduleFlush() {
@@ -464,7 +479,7 @@ final class ExportJob extends MigrationJob {
     owner.exporting(this, false);
     unpause();
     setState(st, why);
-    big = null;
+    setBig(null);
     queued.clear();
     if (out != null) {
       out.release();

@@ -45,6 +45,15 @@ public final class SlotMigrations implements Primary.Tap {
   private final KeyPositions positions = new KeyPositions();
   private int jobCounter;
 
+  /** Export jobs with a chunked key transfer under way (the dispatcher's one test). */
+  private int bigInFlight;
+
+  /** Clients whose write waits for a chunked key transfer to end. */
+  private final List<Client> held = new ArrayList<>();
+
+  private final Request scratchTx = new Request();
+  private final KeyPositions txPositions = new KeyPositions();
+
   public SlotMigrations(ServerContext server) {
     this.server = server;
   }
@@ -57,6 +66,67 @@ public final class SlotMigrations implements Primary.Tap {
       b.append(Character.forDigit(r.nextInt(16), 16));
     }
     return b.toString();
+  }
+
+  // ---- big keys in flight -------------------------------------------------------------------
+
+  /**
+   * Dispatcher, before a command runs: a write (or EXEC of writes) to a key whose chunks are on
+   * their way waits until the transfer ends, so the chunks read an unchanging value and the write
+   * is forwarded after them. Only that key's writers wait; the node serves everything else.
+   */
+  public boolean holds(Client c, CommandSpec cmd) {
+    if (bigInFlight == 0) {
+      return false;
+    }
+    boolean touches;
+    if (c.inMulti && "exec".equals(cmd.fullName)) {
+      touches = false;
+      io.cinnabar.server.Transaction tx = c.transaction();
+      for (int i = 0; i < tx.commands.size() && !touches; i++) {
+        CommandSpec q = tx.commands.get(i);
+        if (q.has(io.cinnabar.command.CommandFlag.WRITE)) {
+          scratchTx.setAll(tx.args.get(i));
+          touches = touchesBig(q, scratchTx);
+        }
+      }
+    } else {
+      touches = cmd.has(io.cinnabar.command.CommandFlag.WRITE) && touchesBig(cmd, c.req);
+    }
+    if (!touches) {
+      return false;
+    }
+    c.blockAndRetry();
+    held.add(c);
+    return true;
+  }
+
+  private boolean touchesBig(CommandSpec cmd, Request r) {
+    if (!cmd.keys(r, txPositions)) {
+      return false;
+    }
+    for (int i = 0; i < txPositions.size(); i++) {
+      int k = txPositions.get(i);
+      ExportJob j = exportBySlot[SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k])];
+      if (j != null && j.inFlight(r.bufs[k], r.offs[k], r.lens[k])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A job's chunked transfer started ({@code +1}) or ended ({@code -1}). */
+  void bigTransfer(int delta) {
+    bigInFlight += delta;
+    if (delta < 0 && !held.isEmpty()) {
+      List<Client> waiting = new ArrayList<>(held);
+      held.clear();
+      for (Client c : waiting) {
+        if (!c.isClosed()) {
+          c.unblock(); // runs the write again: it may wait for the next big key
+        }
+      }
+    }
   }
 
   // ---- the tap -------------------------------------------------------------------------------
@@ -130,6 +200,7 @@ public final class SlotMigrations implements Primary.Tap {
 
   /** Connections.closed: an import stream that ends before END is rolled back. */
   public void disconnected(Client c) {
+    held.remove(c);
     ImportJob j = c.slotImport;
     if (j == null) {
       return;
