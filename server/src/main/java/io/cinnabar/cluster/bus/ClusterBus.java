@@ -369,22 +369,6 @@ public final class ClusterBus implements AutoCloseable {
     return failures.reports(n, System.currentTimeMillis());
   }
 
-  /**
-   * clusterBroadcastPong: a PONG to every node we have a link to, so a slot ownership change (an
-   * atomic slot migration's end) spreads now rather than with the next pings. Bus thread only.
-   */
-  public void broadcastPong() {
-    for (ClusterNode o : table.nodes()) {
-      if (o.is(ClusterNode.FLAG_MYSELF | ClusterNode.FLAG_HANDSHAKE)) {
-        continue;
-      }
-      BusLink l = links.outboundOf(o);
-      if (l != null && l.connected()) {
-        sendPing(l, ClusterMessage.PONG);
-      }
-    }
-  }
-
   /** clusterSendFail: tells every node we have a link to that {@code n} is FAIL. */
   private void broadcastFail(ClusterNode n) {
     ClusterMessage m = BusProcessor.header(this, ClusterMessage.FAIL);
