@@ -27,9 +27,26 @@ public final class ClusterTopology {
   private final int slotsAssigned;
   private final int size;
 
+  /**
+   * Per slot, the node myself migrates it to / imports it from, or {@link #NONE}; null when no slot
+   * is open, so the routing fast path tests one field.
+   */
+  private final short[] migrating;
+
+  private final short[] importing;
+
   private ClusterTopology(
-      String myId, String[] ids, String[] endpoints, short[] owners, int myPrimary, boolean ok) {
+      String myId,
+      String[] ids,
+      String[] endpoints,
+      short[] owners,
+      int myPrimary,
+      boolean ok,
+      short[] migrating,
+      short[] importing) {
     this.myId = myId;
+    this.migrating = migrating;
+    this.importing = importing;
     this.ids = ids;
     this.endpoints = endpoints;
     this.owners = owners;
@@ -63,6 +80,22 @@ public final class ClusterTopology {
       Map<String, String> endpoints,
       String primaryOfMyself,
       boolean ok) {
+    return of(myId, slotOwners, endpoints, primaryOfMyself, ok, null, null);
+  }
+
+  /**
+   * As {@link #of(String, String[], Map, String, boolean)} with myself's open slots: {@code
+   * migratingTo[slot]} / {@code importingFrom[slot]} name the other node of a migration (either
+   * array may be null when no slot is open that way).
+   */
+  public static ClusterTopology of(
+      String myId,
+      String[] slotOwners,
+      Map<String, String> endpoints,
+      String primaryOfMyself,
+      boolean ok,
+      String[] migratingTo,
+      String[] importingFrom) {
     if (slotOwners.length != SlotHash.SLOTS) {
       throw new IllegalArgumentException("need " + SlotHash.SLOTS + " slots");
     }
@@ -85,6 +118,19 @@ public final class ClusterTopology {
       }
       owners[s] = (short) (int) i;
     }
+    short[] migrating = indexes(migratingTo, idList, index);
+    short[] importing = indexes(importingFrom, idList, index);
+    boolean open = migrating != null || importing != null;
+    if (open) {
+      if (migrating == null) {
+        migrating = new short[SlotHash.SLOTS];
+        Arrays.fill(migrating, (short) NONE);
+      }
+      if (importing == null) {
+        importing = new short[SlotHash.SLOTS];
+        Arrays.fill(importing, (short) NONE);
+      }
+    }
     int primary = NONE;
     if (primaryOfMyself != null) {
       Integer i = index.get(primaryOfMyself);
@@ -99,7 +145,34 @@ public final class ClusterTopology {
     for (int i = 0; i < ids.length; i++) {
       eps[i] = endpoints.getOrDefault(ids[i], ":0");
     }
-    return new ClusterTopology(myId, ids, eps, owners, primary, ok);
+    return new ClusterTopology(myId, ids, eps, owners, primary, ok, migrating, importing);
+  }
+
+  /** Node indexes for a per-slot array of ids (adding unseen ids), or null if none is set. */
+  private static short[] indexes(
+      String[] perSlot, List<String> idList, Map<String, Integer> index) {
+    if (perSlot == null) {
+      return null;
+    }
+    short[] out = null;
+    for (int s = 0; s < perSlot.length; s++) {
+      String id = perSlot[s];
+      if (id == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new short[SlotHash.SLOTS];
+        Arrays.fill(out, (short) NONE);
+      }
+      Integer i = index.get(id);
+      if (i == null) {
+        i = idList.size();
+        idList.add(id);
+        index.put(id, i);
+      }
+      out[s] = (short) (int) i;
+    }
+    return out;
   }
 
   /** A lone node's view: the slots set in {@code myself.slots} are served here. */
@@ -141,6 +214,26 @@ public final class ClusterTopology {
   /** The "host:port" that MOVED names for a node. */
   public String endpoint(int index) {
     return endpoints[index];
+  }
+
+  /** True when some slot is being migrated or imported by myself (see {@link #open(int)}). */
+  public boolean anyOpen() {
+    return migrating != null;
+  }
+
+  /** True when myself migrates or imports this slot (CLUSTER SETSLOT MIGRATING / IMPORTING). */
+  public boolean open(int slot) {
+    return migrating != null && (migrating[slot] != NONE || importing[slot] != NONE);
+  }
+
+  /** Index of the node myself migrates the slot to, or {@link #NONE}. */
+  public int migratingTo(int slot) {
+    return migrating == null ? NONE : migrating[slot];
+  }
+
+  /** Index of the node myself imports the slot from, or {@link #NONE}. */
+  public int importingFrom(int slot) {
+    return importing == null ? NONE : importing[slot];
   }
 
   public boolean servedHere(int slot) {

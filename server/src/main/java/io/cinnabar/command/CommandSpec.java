@@ -38,6 +38,12 @@ public final class CommandSpec {
   public final CommandHandler handler;
   public final Doc doc;
 
+  /**
+   * Finds the keys instead of the key specs when those are incomplete and Redis relies on a
+   * getkeys_proc (MIGRATE's migrateGetKeys); null otherwise.
+   */
+  public final KeySpec.Finder keysProc;
+
   /** Subcommands by lower-case name, in declaration order (container commands only). */
   public final Map<String, CommandSpec> subcommands;
 
@@ -57,6 +63,7 @@ public final class CommandSpec {
     this.tips = List.copyOf(b.tips);
     this.handler = b.handler;
     this.doc = b.doc;
+    this.keysProc = b.keysProc;
     long f = b.flags;
     // Legacy (first, last, step) range, as Redis's populateCommandLegacyRangeSpec derives it.
     int first = 0;
@@ -171,6 +178,9 @@ public final class CommandSpec {
    */
   public boolean keys(io.cinnabar.protocol.Request req, KeyPositions out, boolean notKeys) {
     out.clear();
+    if (keysProc != null) {
+      return keysProc.find(req, out);
+    }
     for (KeySpec k : keySpecs) {
       if (!notKeys && k.has(KeySpec.Flag.NOT_KEY)) {
         continue;
@@ -196,6 +206,7 @@ public final class CommandSpec {
     final List<String> tips = new ArrayList<>();
     final List<Builder> subcommands = new ArrayList<>();
     CommandHandler handler;
+    KeySpec.Finder keysProc;
     Doc doc = new Doc("", "1.0.0", "generic", null);
 
     Builder(String name, int arity) {
@@ -240,6 +251,12 @@ public final class CommandSpec {
 
     public Builder doc(String summary, String since, String group, String complexity) {
       doc = new Doc(summary, since, group, complexity);
+      return this;
+    }
+
+    /** Keys found by {@code f} rather than by the (incomplete) key specs. */
+    public Builder keysProc(KeySpec.Finder f) {
+      keysProc = f;
       return this;
     }
 

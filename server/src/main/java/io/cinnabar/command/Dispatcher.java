@@ -55,6 +55,18 @@ public final class Dispatcher {
   }
 
   public void dispatch(Client c) {
+    run(c);
+    if (c.asking != 0) {
+      // Redis's resetClient: ASKING lasts for the next command (the whole MULTI ... EXEC).
+      if (c.asking == 2) {
+        c.asking = 1;
+      } else if (!c.inMulti) {
+        c.asking = 0;
+      }
+    }
+  }
+
+  private void run(Client c) {
     Request r = c.req;
     CommandSpec cmd = table.lookup(r.bufs[0], r.offs[0], r.lens[0]);
     if (cmd == null) {
@@ -143,6 +155,10 @@ public final class Dispatcher {
       c.reply.simple("QUEUED");
       return;
     }
+    if (server.migrate.anyReserved() && touchesReserved(c, cmd)) {
+      server.migrate.park(c); // runs again once MIGRATE has moved (or kept) the key
+      return;
+    }
     server.updateClock();
     if (server.pauseEndMs > 0 && !obey && isPaused(c, cmd)) {
       c.blockAndRetry();
@@ -156,6 +172,37 @@ public final class Dispatcher {
     if (server.blocking.hasReadyKeys()) {
       server.blocking.serveReadyKeys(); // after the whole command (all of EXEC), as Redis
     }
+  }
+
+  private final KeyPositions reservedKeys = new KeyPositions();
+
+  /** True when the command (or a command queued for EXEC) uses a key MIGRATE is transferring. */
+  private boolean touchesReserved(Client c, CommandSpec cmd) {
+    if (!c.inMulti || !"exec".equals(cmd.fullName)) {
+      return usesReserved(c, cmd, c.req);
+    }
+    io.cinnabar.server.Transaction tx = c.transaction();
+    byte[][] exec = c.req.copyAll();
+    boolean found = false;
+    for (int i = 0; i < tx.commands.size() && !found; i++) {
+      c.req.setAll(tx.args.get(i));
+      found = usesReserved(c, tx.commands.get(i), c.req);
+    }
+    c.req.setAll(exec);
+    return found;
+  }
+
+  private boolean usesReserved(Client c, CommandSpec cmd, Request r) {
+    if (cmd.keySpecs.isEmpty() || !cmd.keys(r, reservedKeys, false)) {
+      return false;
+    }
+    for (int i = 0; i < reservedKeys.size(); i++) {
+      int k = reservedKeys.get(i);
+      if (server.migrate.isReserved(c.db.id(), r.bufs[k], r.offs[k], r.lens[k])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

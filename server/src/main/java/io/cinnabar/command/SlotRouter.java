@@ -1,5 +1,7 @@
 package io.cinnabar.command;
 
+import static io.cinnabar.cluster.ClusterTopology.NONE;
+
 import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.config.Config;
@@ -21,8 +23,20 @@ public final class SlotRouter {
   static final byte[] DOWN = Bytes.ascii("CLUSTERDOWN The cluster is down");
   static final byte[] DOWN_READ_ONLY =
       Bytes.ascii("CLUSTERDOWN The cluster is down and only accepts read commands");
+  static final byte[] TRYAGAIN =
+      Bytes.ascii("TRYAGAIN Multiple keys request during rehashing of slot");
 
   private final KeyPositions keys = new KeyPositions();
+
+  /**
+   * What the keys of a request in an open slot (migrating or importing) look like here: how many
+   * are missing / present in database 0 (each occurrence counts), and whether they are not all the
+   * same key. Set only on the open-slot path.
+   */
+  private int missing;
+
+  private int present;
+  private boolean multiple;
 
   /**
    * True when the command may run on this node; otherwise the redirection or error has been
@@ -48,6 +62,10 @@ public final class SlotRouter {
         c.reply.errorBytes(UNBOUND);
         return false;
       }
+      if (topology.anyOpen() && topology.open(slot)) {
+        startOpen();
+        countKey(c, r.bufs[single], r.offs[single], r.lens[single]);
+      }
     } else {
       // Shard channels (the only not_key specs in Redis 7.0) route like keys.
       if (!cmd.keys(r, keys, true) || keys.size() == 0) {
@@ -67,14 +85,43 @@ public final class SlotRouter {
           return false;
         }
       }
+      if (topology.anyOpen() && topology.open(slot)) {
+        startOpen();
+        for (int i = 0; i < keys.size(); i++) {
+          int k = keys.get(i);
+          multiple |=
+              !same(r.bufs[first], r.offs[first], r.lens[first], r.bufs[k], r.offs[k], r.lens[k]);
+          countKey(c, r.bufs[k], r.offs[k], r.lens[k]);
+        }
+      }
     }
     return finish(
         c,
+        cmd,
         slot,
         cmd.has(CommandFlag.WRITE),
         cmd.has(CommandFlag.PUBSUB) && !cmd.keySpecs.isEmpty(),
         topology,
         config);
+  }
+
+  private static boolean same(byte[] a, int ao, int al, byte[] b, int bo, int bl) {
+    return java.util.Arrays.equals(a, ao, ao + al, b, bo, bo + bl);
+  }
+
+  private void startOpen() {
+    missing = 0;
+    present = 0;
+    multiple = false;
+  }
+
+  /** Counts a key of a request in an open slot as present or missing (no stats, no touch). */
+  private void countKey(Client c, byte[] b, int off, int len) {
+    if (c.server.keyspace.db(0).lookupWrite(b, off, len, c.server.now()) == null) {
+      missing++;
+    } else {
+      present++;
+    }
   }
 
   /**
@@ -90,6 +137,9 @@ public final class SlotRouter {
     Request r = c.req;
     int slot = -1;
     boolean write = false;
+    boolean open = false;
+    byte[] firstKey = null;
+    startOpen();
     for (int i = 0; i < cmds.size(); i++) {
       CommandSpec cmd = cmds.get(i);
       if (cmd.keySpecs.isEmpty() && !cmd.has(CommandFlag.MOVABLEKEYS)) {
@@ -109,18 +159,30 @@ public final class SlotRouter {
             c.reply.errorBytes(UNBOUND);
             return false;
           }
+          open = topology.anyOpen() && topology.open(slot);
+          if (open) {
+            firstKey = java.util.Arrays.copyOfRange(r.bufs[k], r.offs[k], r.offs[k] + r.lens[k]);
+          }
         } else if (s != slot) {
           c.reply.errorBytes(CROSSSLOT);
           return false;
         }
+        if (open) {
+          multiple |= !same(firstKey, 0, firstKey.length, r.bufs[k], r.offs[k], r.lens[k]);
+          countKey(c, r.bufs[k], r.offs[k], r.lens[k]);
+        }
       }
     }
-    return slot < 0 || finish(c, slot, write, false, topology, config);
+    return slot < 0 || finish(c, null, slot, write, false, topology, config);
   }
 
-  /** The checks after the slot is known: cluster state, then ownership (MOVED). */
+  /**
+   * The checks after the slot is known: cluster state, then an open slot's rules (ASK, ASKING,
+   * TRYAGAIN, as Redis's getNodeByQuery), then ownership (MOVED). {@code cmd} is null for EXEC.
+   */
   private boolean finish(
       Client c,
+      CommandSpec cmd,
       int slot,
       boolean write,
       boolean shardChannel,
@@ -140,6 +202,31 @@ public final class SlotRouter {
       if (write) {
         c.reply.errorBytes(DOWN_READ_ONLY);
         return false;
+      }
+    }
+    if (topology.anyOpen() && topology.open(slot)) {
+      boolean migrating = owner == topology.myself() && topology.migratingTo(slot) != NONE;
+      boolean importing = !migrating && topology.importingFrom(slot) != NONE;
+      if (shardChannel) {
+        missing = 0; // shard channels stay with the source until the slot is handed over
+      }
+      if (cmd != null && "migrate".equals(cmd.fullName)) {
+        return true; // keys move freely between the two sides of an open slot
+      }
+      if (migrating && missing > 0) {
+        if (present > 0) {
+          c.reply.errorBytes(TRYAGAIN);
+          return false;
+        }
+        c.reply.error("ASK " + slot + " " + topology.endpoint(topology.migratingTo(slot)));
+        return false;
+      }
+      if (importing && (c.asking != 0 || (cmd != null && cmd.has(CommandFlag.ASKING)))) {
+        if (multiple && missing > 0) {
+          c.reply.errorBytes(TRYAGAIN);
+          return false;
+        }
+        return true;
       }
     }
     if (owner == topology.myself()) {

@@ -325,6 +325,12 @@ public final class ClusterCommands {
                     "O(1)",
                     ClusterNodeCommands::myShardId)));
     t.add(
+        command("asking", 1)
+            .flags("fast")
+            .acl("connection")
+            .doc("Sent by cluster clients after an -ASK redirect", "3.0.0", "cluster", "O(1)")
+            .handler(enabled(ClusterCommands::asking)));
+    t.add(
         command("readonly", 1)
             .flags("loading stale fast")
             .acl("connection")
@@ -383,6 +389,12 @@ public final class ClusterCommands {
         "ERR CLUSTER "
             + c.req.string(1).toUpperCase(java.util.Locale.ROOT)
             + " is not supported yet");
+  }
+
+  /** ASKING: the next command may use a slot this node is importing (see SlotRouter). */
+  private static void asking(Client c) {
+    c.asking = 2;
+    c.reply.ok();
   }
 
   private static void setReadOnly(Client c, boolean on) {

@@ -362,8 +362,10 @@ final class ClusterNodeCommands {
       c.reply.error("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
       return;
     }
-    long keys = c.db.countKeysInSlot(slot);
+    long keys = c.server.keyspace.db(0).countKeysInSlot(slot);
     ClusterBus bus = c.server.cluster;
+    boolean replicaMigration = c.server.config.getBool("cluster-allow-replica-migration");
+    ClusterNode[] newPrimary = new ClusterNode[1];
     onBus(
         c,
         t -> {
@@ -416,20 +418,34 @@ final class ClusterNodeCommands {
               if (keys == 0 && t.migratingTo(slot) != null) {
                 t.setMigratingTo(slot, null);
               }
+              boolean wasMine = t.owner(slot) == t.myself;
+              t.unassignSlot(slot);
+              t.assignSlot(n, slot);
+              if (wasMine && n != t.myself && bus.slotCount(t.myself) == 0 && replicaMigration) {
+                // A primary left without slots follows the slot's new owner, as Redis 7.0.
+                io.cinnabar.server.Log.warning(
+                    "Configuration change detected. Reconfiguring myself as a replica of " + n.id);
+                bus.setMyPrimary(n);
+                newPrimary[0] = n;
+              }
               if (n == t.myself && t.importingFrom(slot) != null) {
                 // clusterBumpConfigEpochWithoutConsensus: the new owner must win the slot.
                 if (t.myself.configEpoch == 0 || t.myself.configEpoch != t.maxEpoch()) {
                   t.currentEpoch++;
                   t.myself.configEpoch = t.currentEpoch;
+                  io.cinnabar.server.Log.warning(
+                      "configEpoch updated after importing slot " + slot);
                 }
                 t.setImportingFrom(slot, null);
+                bus.broadcastPong();
               }
-              t.unassignSlot(slot);
-              t.assignSlot(n, slot);
             }
           }
           bus.changed();
           c.reply.ok();
         });
+    if (newPrimary[0] != null) {
+      c.server.replicaOf(newPrimary[0].ip, newPrimary[0].port);
+    }
   }
 }

@@ -92,6 +92,7 @@ public final class DumpRestoreCommands {
             .acl("admin dangerous")
             .doc("Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)")
             .handler(DumpRestoreCommands::bgsave));
+    MigrateCommand.register(t);
   }
 
   static void dump(Client c) {

@@ -374,7 +374,7 @@ final class InfoCommand {
         .field("pubsubshard_channels", s.pubsub.shardChannels())
         .field("latest_fork_usec", 0)
         .field("total_forks", 0)
-        .field("migrate_cached_sockets", 0)
+        .field("migrate_cached_sockets", s.migrate.size())
         .field("slave_expires_tracked_keys", 0)
         .field("active_defrag_hits", 0)
         .field("active_defrag_misses", 0)

@@ -456,6 +456,15 @@ public final class Blocking {
     if (owner == t.myself()) {
       return null;
     }
+    // A READONLY client reading from this replica of the slot's primary keeps waiting; so does
+    // one whose slot is being imported here (as Redis: only MOVED, never ASK, for blocked ones).
+    boolean write = w.cmd != null && w.cmd.has(io.cinnabar.command.CommandFlag.WRITE);
+    if (w.client.clusterReadOnly && !write && owner == t.myPrimary()) {
+      return null;
+    }
+    if (t.importingFrom(slot) != io.cinnabar.cluster.ClusterTopology.NONE) {
+      return null;
+    }
     if (owner == io.cinnabar.cluster.ClusterTopology.NONE) {
       return "CLUSTERDOWN Hash slot not served";
     }

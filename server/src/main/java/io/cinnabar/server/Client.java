@@ -53,6 +53,13 @@ public final class Client {
   /** READONLY: in cluster mode, may read the slots of the primary this replica follows. */
   public boolean clusterReadOnly;
 
+  /**
+   * ASKING (Redis's CLIENT_ASKING): non-zero while the next command may use an importing slot; 2
+   * right after ASKING itself, 1 for the command after it. The dispatcher clears it after that
+   * command unless inside MULTI.
+   */
+  public int asking;
+
   /** True between MULTI and EXEC/DISCARD: commands are queued, not run. */
   public boolean inMulti;
 
@@ -145,7 +152,7 @@ public final class Client {
   private static final int SPARE_MAX = 64 * 1024;
 
   /** Makes sure replies have a buffer to go to. */
-  void ensureOutput() {
+  public void ensureOutput() {
     if (reply.target() != null) {
       return;
     }
@@ -355,6 +362,7 @@ public final class Client {
     name = null;
     noEvict = false;
     clusterReadOnly = false;
+    asking = 0;
     user = "default";
     String pass = server.config.requirepass;
     authenticated = pass == null || pass.isEmpty();

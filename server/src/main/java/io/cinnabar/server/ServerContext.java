@@ -82,6 +82,9 @@ public final class ServerContext {
   /** Clients blocked on keys (BLPOP and the like). */
   public final Blocking blocking = new Blocking(this);
 
+  /** MIGRATE's cached target connections and the keys being transferred. */
+  public final MigrateSockets migrate = new MigrateSockets(this);
+
   /** Clients holding a command until the pause ends. */
   public final java.util.List<Client> pausedClients = new java.util.ArrayList<>();
 
@@ -320,6 +323,7 @@ public final class ServerContext {
     if (cronTask != null) {
       cronTask.cancel(false);
     }
+    migrate.closeAll();
   }
 
   /** Periodic upkeep, like Redis's serverCron: expiry, table resizing, client timeouts, metrics. */

@@ -439,6 +439,22 @@ public final class ClusterBus implements AutoCloseable {
     afterEvent();
   }
 
+  /**
+   * Redis's clusterBroadcastPong(CLUSTER_BROADCAST_ALL): every connected node hears myself's slots
+   * and epoch now rather than at the next ping (after CLUSTER SETSLOT NODE closed an import).
+   */
+  public void broadcastPong() {
+    for (ClusterNode n : table.nodes()) {
+      if (n == table.myself || n.is(ClusterNode.FLAG_HANDSHAKE)) {
+        continue;
+      }
+      BusLink l = links.outboundOf(n);
+      if (l != null && l.connected()) {
+        sendPing(l, ClusterMessage.PONG);
+      }
+    }
+  }
+
   void sendPing(BusLink l, int type) {
     BusProcessor.sendPing(this, l, type);
   }

@@ -103,12 +103,30 @@ final class Membership {
       String ip = n.ip.isEmpty() && n == table.myself ? "127.0.0.1" : n.ip;
       endpoints.put(n.id, ip + ":" + n.port);
     }
+    String[] migrating = null;
+    String[] importing = null;
     for (int s = 0; s < owners.length; s++) {
       ClusterNode o = table.owner(s);
       owners[s] = o == null ? null : o.id;
+      ClusterNode to = table.migratingTo(s);
+      if (to != null) {
+        migrating = migrating == null ? new String[SlotHash.SLOTS] : migrating;
+        migrating[s] = to.id;
+      }
+      ClusterNode from = table.importingFrom(s);
+      if (from != null) {
+        importing = importing == null ? new String[SlotHash.SLOTS] : importing;
+        importing[s] = from.id;
+      }
     }
     return ClusterTopology.of(
-        table.myself.id, owners, endpoints, table.myself.primaryId, stateOk());
+        table.myself.id,
+        owners,
+        endpoints,
+        table.myself.primaryId,
+        stateOk(),
+        migrating,
+        importing);
   }
 
   /** CLUSTER_MAX_REJOIN_DELAY / MIN: bounds of a primary's wait after leaving a minority. */
