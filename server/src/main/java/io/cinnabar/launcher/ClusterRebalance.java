@@ -235,13 +235,13 @@ final class ClusterRebalance implements Callable<Integer> {
       Set<String> views = new HashSet<>();
       for (RebalancePlan.Node n : primaries) {
         try (LauncherResp c = new LauncherResp(n.host(), n.port(), IO_TIMEOUT_MS)) {
-          StringBuilder b = new StringBuilder();
+          java.util.TreeSet<String> view = new java.util.TreeSet<>();
           for (RebalancePlan.Node p : RebalancePlan.primaries(c.callString("CLUSTER", "NODES"))) {
             if (!p.slots().isEmpty()) {
-              b.append(p.id()).append(RebalancePlan.ranges(p.slots())).append(';');
+              view.add(p.id() + RebalancePlan.ranges(p.slots()));
             }
           }
-          views.add(b.toString());
+          views.add(view.toString());
         }
       }
       if (views.size() == 1) {
