@@ -38,10 +38,13 @@ import java.util.concurrent.TimeUnit;
  * current state instead, as is a big key a write touches while its chunks are under way. Writes to
  * a queued key are dropped, the re-send carrying their effect.
  *
- * <p>At the end: writes are paused node-wide, {@code SYNCSLOTS END} goes out behind the last
- * forwarded write, the target takes the slots (epoch bump) and answers; then this node gives them
- * up, unpauses (held writes get MOVED) and deletes the moved keys in the background. Until that
- * answer this node owns the slots: any failure leaves everything here.
+ * <p>At the end, writes to the slots are held (only they: the node serves everything else), {@code
+ * SYNCSLOTS END} goes out behind the last forwarded write, the target takes the slots (config epoch
+ * bump, PONG to all) and answers; then the bus gives them up here, the held writes run again (and
+ * get MOVED), and the moved keys are deleted in the background. Until that answer this node owns
+ * the slots: a failure or cancel before END leaves everything here and the target deletes what it
+ * got. (A connection lost between END and its answer is the one case where the target may own the
+ * slots while this node thinks it failed; the bus settles it by config epoch.)
  */
 final class ExportJob extends MigrationJob {
   private static final long BUDGET_NS = 1_000_000;
@@ -70,6 +73,9 @@ final class ExportJob extends MigrationJob {
   private final Map<Key, Integer> restarts = new HashMap<>();
   private KeyTransfer big;
 
+  /** Writes to the slots wait (see {@link SlotMigrations#holding}). */
+  boolean holdingWrites;
+
   private long keysSent;
   private long bytesSent;
   private long keysTotal = -1;
@@ -78,10 +84,6 @@ final class ExportJob extends MigrationJob {
 
   /** Replies awaited from the target, in order: "auth", "start", "end". */
   private final java.util.ArrayDeque<String> awaiting = new java.util.ArrayDeque<>();
-
-  private boolean paused;
-  private long prevPauseEnd;
-  private boolean prevWritesOnly;
 
   ExportJob(
       SlotMigrations owner,
@@ -119,6 +121,11 @@ final class ExportJob extends MigrationJob {
   @Override
   long bytes() {
     return bytesSent;
+  }
+
+  @Override
+  long longestTurnUs() {
+    return longestTurnNs / 1000;
   }
 
   // ---- connection ----------------------------------------------------------------------------
@@ -245,6 +252,15 @@ final class ExportJob extends MigrationJob {
   }
 
   private void pump() {
+    long t0 = System.nanoTime();
+    pumpTurn();
+    longestTurnNs = Math.max(longestTurnNs, System.nanoTime() - t0);
+  }
+
+  /** The longest event-loop turn this job's streaming took (wall clock), for GETSLOTMIGRATIONS. */
+  long longestTurnNs;
+
+  private void pumpTurn() {
     pumpScheduled = false;
     if (!state.equals(SYNCING) || !ch.isActive()) {
       return;
@@ -327,7 +343,9 @@ final class ExportJob extends MigrationJob {
 
   /** A write this node propagated to a key of the migrating slots (Primary's tap). */
   void onWrite(Request r, KeyPositions keys) {
-    if (!state.equals(SYNCING) && !state.equals(FINISHING)) {
+    // While finishing, client writes to the slots are held: what still comes is expiry or
+    // eviction, which the target does itself (it has the TTLs).
+    if (!state.equals(SYNCING)) {
       return;
     }
     boolean single = true;
@@ -411,8 +429,8 @@ final class ExportJob extends MigrationJob {
   // ---- the end -------------------------------------------------------------------------------
 
   /**
-   * The snapshot is sent: once the target has nearly caught up, writes pause and END follows the
-   * last forwarded write.
+   * The snapshot is sent: once the target has nearly caught up, writes to the slots are held and
+   * END follows the last forwarded write.
    */
   private void finish() {
     io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
@@ -421,8 +439,9 @@ final class ExportJob extends MigrationJob {
       pumpScheduled = true;
       return;
     }
-    pauseWrites();
     setState(FINISHING, null);
+    owner.holding(this, true);
+    finishingSince = System.nanoTime();
     RespOut.command(out, "CLUSTER", "SYNCSLOTS", "END", name);
     awaiting.add("end");
     flushOut();
@@ -430,7 +449,7 @@ final class ExportJob extends MigrationJob {
         .loop()
         .schedule(
             () -> {
-              if (state.equals(FINISHING)) {
+              if (state.equals(FINISHING) && !flipping) {
                 fail("no answer from the target to END within " + ACK_TIMEOUT_MS + " ms");
               }
             },
@@ -438,14 +457,24 @@ final class ExportJob extends MigrationJob {
             TimeUnit.MILLISECONDS);
   }
 
-  /** The target owns the slots now: this node gives them up and unpauses. */
+  private long finishingSince;
+  private boolean flipping;
+  private long ackNanos;
+
+  /**
+   * The target owns the slots now: the bus gives them up here (without the keyspace thread
+   * waiting), then the held writes run again and get MOVED.
+   */
   private void flip() {
+    ackNanos = System.nanoTime();
+    flipping = true;
     owner.exporting(this, false);
-    try {
-      owner.giveUpSlots(slots, targetId);
-    } finally {
-      unpause();
-    }
+    ch.close();
+    owner.giveUpSlots(slots, targetId, this::flipped);
+  }
+
+  private void flipped() {
+    owner.holding(this, false);
     setState(SUCCESS, null);
     Log.notice(
         "Slot migration "
@@ -456,10 +485,18 @@ final class ExportJob extends MigrationJob {
             + targetId
             + " done: "
             + keysSent
-            + " keys");
-    ch.close();
+            + " keys; writes to the slots held "
+            + (System.nanoTime() - finishingSince) / 1000
+            + " us at the end (the target's answer after "
+            + (ackNanos - finishingSince) / 1000
+            + " us)");
     owner.deleteKeysInSlots(slots);
     owner.finished(this);
+  }
+
+  /** True while writes to {@code slot} wait for the end of this job. */
+  boolean holdsSlot(int slot) {
+    return state.equals(FINISHING) && slots.get(slot);
   }
 
   void cancel() {
@@ -469,7 +506,7 @@ final class ExportJob extends MigrationJob {
   }
 
   void fail(String why) {
-    if (active()) {
+    if (active() && !flipping) {
       Log.warning("Slot migration " + name + " failed: " + why);
       stop(FAILED, why);
     }
@@ -477,7 +514,7 @@ final class ExportJob extends MigrationJob {
 
   private void stop(String st, String why) {
     owner.exporting(this, false);
-    unpause();
+    owner.holding(this, false);
     setState(st, why);
     setBig(null);
     queued.clear();
@@ -489,28 +526,5 @@ final class ExportJob extends MigrationJob {
       ch.close();
     }
     owner.finished(this);
-  }
-
-  private void pauseWrites() {
-    prevPauseEnd = server.pauseEndMs;
-    prevWritesOnly = server.pauseWritesOnly;
-    long now = System.currentTimeMillis();
-    boolean prevActive = prevPauseEnd > now;
-    server.pauseWritesOnly = !prevActive || prevWritesOnly;
-    server.pauseEndMs = Math.max(prevPauseEnd, now + ACK_TIMEOUT_MS + 1000);
-    paused = true;
-  }
-
-  private void unpause() {
-    if (!paused) {
-      return;
-    }
-    paused = false;
-    if (prevPauseEnd > System.currentTimeMillis()) {
-      server.pauseEndMs = prevPauseEnd; // a CLIENT PAUSE still running keeps its clients
-      server.pauseWritesOnly = prevWritesOnly;
-      return;
-    }
-    SlotMigrations.unpauseAll(server);
   }
 }

@@ -164,7 +164,9 @@ public final class MigrationCommands {
     for (MigrationJob j : new ArrayList<>(m.jobs)) {
       if (j instanceof ExportJob e) {
         e.cancel();
-      } else if (j instanceof ImportJob im && im.active()) {
+      } else if (j instanceof ImportJob im
+          && im.active()
+          && !im.state.equals(MigrationJob.FINISHING)) {
         im.setState(MigrationJob.CANCELLED, "cancelled");
         im.client.slotImport = null;
         im.client.close();
@@ -237,11 +239,21 @@ public final class MigrationCommands {
         return;
       }
       c.reply.mute(false);
-      m.takeSlots(j.slots);
-      j.setState(MigrationJob.SUCCESS, null);
-      c.slotImport = null;
-      m.finished(j);
-      c.reply.ok();
+      j.setState(MigrationJob.FINISHING, null);
+      c.block(); // answered once the bus has taken the slots
+      m.takeSlots(
+          j.slots,
+          () -> {
+            j.setState(MigrationJob.SUCCESS, null);
+            c.slotImport = null;
+            m.finished(j);
+            if (c.isClosed()) {
+              return;
+            }
+            c.ensureOutput();
+            c.reply.ok();
+            c.unblock();
+          });
       return;
     }
     c.reply.error("ERR syntax error");

@@ -45,6 +45,11 @@ abstract class MigrationJob {
 
   abstract long bytes();
 
+  /** The longest single event-loop turn of this job's work on this node (microseconds). */
+  long longestTurnUs() {
+    return 0;
+  }
+
   boolean active() {
     return !state.equals(SUCCESS) && !state.equals(FAILED) && !state.equals(CANCELLED);
   }
@@ -74,7 +79,7 @@ abstract class MigrationJob {
   }
 
   void render(Reply r) {
-    r.map(16);
+    r.map(17);
     r.bulk("name");
     r.bulk(name);
     r.bulk("operation");
@@ -105,6 +110,8 @@ abstract class MigrationJob {
     r.integer(bytes());
     r.bulk("keys_total");
     r.integer(keysTotal());
+    r.bulk("longest_turn_us");
+    r.integer(longestTurnUs());
     r.bulk("elapsed_ms");
     r.integer((active() ? System.currentTimeMillis() : endMs) - createMs);
   }

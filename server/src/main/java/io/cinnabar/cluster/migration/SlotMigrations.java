@@ -45,7 +45,12 @@ public final class SlotMigrations implements Primary.Tap {
   private final KeyPositions positions = new KeyPositions();
   private int jobCounter;
 
-  /** Export jobs with a chunked key transfer under way (the dispatcher's one test). */
+  /**
+   * Export jobs with a chunked key transfer under way or in their final hand-over (the dispatcher's
+   * one test).
+   */
+  private int holdingJobs;
+
   private int bigInFlight;
 
   /** Clients whose write waits for a chunked key transfer to end. */
@@ -76,7 +81,7 @@ public final class SlotMigrations implements Primary.Tap {
    * is forwarded after them. Only that key's writers wait; the node serves everything else.
    */
   public boolean holds(Client c, CommandSpec cmd) {
-    if (bigInFlight == 0) {
+    if (holdingJobs == 0) {
       return false;
     }
     boolean touches;
@@ -107,17 +112,42 @@ public final class SlotMigrations implements Primary.Tap {
     }
     for (int i = 0; i < txPositions.size(); i++) {
       int k = txPositions.get(i);
-      ExportJob j = exportBySlot[SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k])];
+      int slot = SlotHash.slot(r.bufs[k], r.offs[k], r.lens[k]);
+      ExportJob j = exportBySlot[slot];
       if (j != null && j.inFlight(r.bufs[k], r.offs[k], r.lens[k])) {
         return true;
+      }
+      if (finishing > 0) {
+        for (MigrationJob x : jobs) {
+          if (x instanceof ExportJob e && e.holdsSlot(slot)) {
+            return true;
+          }
+        }
       }
     }
     return false;
   }
 
+  private int finishing;
+
+  /** A job's final hand-over starts or ends: writes to its slots wait meanwhile. */
+  void holding(ExportJob j, boolean on) {
+    if (on == j.holdingWrites) {
+      return;
+    }
+    j.holdingWrites = on;
+    finishing += on ? 1 : -1;
+    holdChanged(on ? 1 : -1);
+  }
+
   /** A job's chunked transfer started ({@code +1}) or ended ({@code -1}). */
   void bigTransfer(int delta) {
     bigInFlight += delta;
+    holdChanged(delta);
+  }
+
+  private void holdChanged(int delta) {
+    holdingJobs += delta;
     if (delta < 0 && !held.isEmpty()) {
       List<Client> waiting = new ArrayList<>(held);
       held.clear();
@@ -206,7 +236,8 @@ public final class SlotMigrations implements Primary.Tap {
       return;
     }
     c.slotImport = null;
-    if (j.active()) {
+    // After END the data is all here and the slots are being taken: nothing to roll back.
+    if (j.active() && !j.state.equals(MigrationJob.FINISHING)) {
       j.setState(MigrationJob.FAILED, "connection with the source lost");
       rollBack(j);
     }
@@ -226,9 +257,9 @@ public final class SlotMigrations implements Primary.Tap {
   // ---- ownership -----------------------------------------------------------------------------
 
   /** Source side, after the target's answer to END: the slots belong to the target. */
-  void giveUpSlots(BitSet slots, String targetId) {
+  void giveUpSlots(BitSet slots, String targetId, Runnable then) {
     ClusterBus bus = server.cluster;
-    bus.call(
+    bus.execute(
         () -> {
           NodeTable t = bus.table();
           ClusterNode target = t.get(targetId);
@@ -242,7 +273,8 @@ public final class SlotMigrations implements Primary.Tap {
             }
           }
           bus.changed();
-          return null;
+          bus.publish(); // before the held writes run again: they must see the new owner
+          server.loop().execute(then);
         });
   }
 
@@ -250,9 +282,9 @@ public final class SlotMigrations implements Primary.Tap {
    * Target side, at END: myself takes the slots with a config epoch bump (as SETSLOT NODE on an
    * importing node: clusterBumpConfigEpochWithoutConsensus) and tells every node at once.
    */
-  void takeSlots(BitSet slots) {
+  void takeSlots(BitSet slots, Runnable then) {
     ClusterBus bus = server.cluster;
-    bus.call(
+    bus.execute(
         () -> {
           NodeTable t = bus.table();
           for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
@@ -267,8 +299,9 @@ public final class SlotMigrations implements Primary.Tap {
             t.myself.configEpoch = t.currentEpoch;
           }
           bus.changed();
+          bus.publish();
           bus.broadcastPong();
-          return null;
+          server.loop().execute(then);
         });
   }
 
@@ -318,19 +351,6 @@ public final class SlotMigrations implements Primary.Tap {
     if (!cleaning.isEmpty()) {
       cleanerScheduled = true;
       server.loop().schedule(this::clean, 0, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /** Ends the write pause an atomic migration's end set (as CLIENT UNPAUSE). */
-  static void unpauseAll(ServerContext s) {
-    s.pauseEndMs = 0;
-    s.pauseWritesOnly = false;
-    List<Client> paused = new ArrayList<>(s.pausedClients);
-    s.pausedClients.clear();
-    for (Client p : paused) {
-      if (!p.isClosed()) {
-        p.unblock();
-      }
     }
   }
 }
