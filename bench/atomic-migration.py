@@ -411,9 +411,9 @@ def bigkey_run(args, work):
         for p in probers:
             p.recording = True
         slots = sorted(slot(k) for k in keys.values())
-        cmd = ["CLUSTER", "MIGRATESLOTS"]
+        cmd = ["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE"]
         for s in slots:
-            cmd += ["SLOTSRANGE", s, s]
+            cmd += [s, s]
         cmd += ["NODE", c.ids[1]]
         t = time.time()
         r = a.call(*cmd)
@@ -428,11 +428,14 @@ def bigkey_run(args, work):
         for p in probers:
             p.recording = False
             p.stop = True
+        turn = max(dict(zip(j[::2], j[1::2]))[b"longest_turn_us"] for j in jobs) / 1000
+        cpu = max(dict(zip(j[::2], j[1::2]))[b"longest_turn_cpu_us"] for j in jobs) / 1000
         b = Conn(c.ports[1])
         ok = all(b.call("DEBUG", "DIGEST-VALUE", k) == d for k, d in digests.items())
-        print("bigkey: 4 keys x %d elements moved in %.2f s (%s), digests %s; longest PING stall: "
-              "source %.1f ms, target %.1f ms" % (args.big, took, states, "equal" if ok else "DIFFER",
-                                                   probers[0].max, probers[1].max), flush=True)
+        print("bigkey: 4 keys x %d elements moved in %.2f s (%s), digests %s; longest migration turn "
+              "on the source %.1f ms wall, %.1f ms CPU; longest PING round trip: source %.1f ms, "
+              "target %.1f ms" % (args.big, took, states, "equal" if ok else "DIFFER", turn, cpu, probers[0].max,
+                 probers[1].max), flush=True)
     finally:
         c.stop()
 

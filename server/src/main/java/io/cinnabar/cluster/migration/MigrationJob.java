@@ -50,6 +50,11 @@ abstract class MigrationJob {
     return 0;
   }
 
+  /** As {@link #longestTurnUs}, in thread CPU time (without GC pauses and preemption). */
+  long longestTurnCpuUs() {
+    return 0;
+  }
+
   boolean active() {
     return !state.equals(SUCCESS) && !state.equals(FAILED) && !state.equals(CANCELLED);
   }
@@ -79,7 +84,7 @@ abstract class MigrationJob {
   }
 
   void render(Reply r) {
-    r.map(17);
+    r.map(18);
     r.bulk("name");
     r.bulk(name);
     r.bulk("operation");
@@ -112,6 +117,8 @@ abstract class MigrationJob {
     r.integer(keysTotal());
     r.bulk("longest_turn_us");
     r.integer(longestTurnUs());
+    r.bulk("longest_turn_cpu_us");
+    r.integer(longestTurnCpuUs());
     r.bulk("elapsed_ms");
     r.integer((active() ? System.currentTimeMillis() : endMs) - createMs);
   }
