@@ -366,12 +366,13 @@ def reshard_run(args, mode, work):
             "move_p50": pct(move, .5), "move_p99": pct(move, .99), "move_max": max(move or [0]),
             "ops_move": len(move), "errors": len(lg.errors), "redirects": lg.redirects,
             "bad": bad, "stall": max(p.max for p in probers),
+            "stalls": " / ".join("%.0f" % p.max for p in probers),
         }
         print(("%(mode)s: %(slots)d slots, %(keys)d keys moved in %(seconds).2f s "
                "(%(keys)d keys / %(seconds).2f s); client p50/p99 at rest %(rest_p50).2f/%(rest_p99).2f ms, "
                "during %(move_p50).2f/%(move_p99).2f ms (max %(move_max).1f, %(ops_move)d ops); "
                "errors %(errors)d, redirects %(redirects)d, wrong values %(bad)d; "
-               "longest PING stall %(stall).1f ms") % res, flush=True)
+               "longest PING round trip %(stall).1f ms (per node %(stalls)s)") % res, flush=True)
         if lg.errors:
             print("  errors:", lg.errors[:5])
         return res

@@ -243,6 +243,17 @@ final class ExportJob extends MigrationJob {
     }
     if ("end".equals(what)) {
       flip();
+    } else if ("ping".equals(what)) {
+      pinging = false;
+      if (state.equals(SYNCING)
+          && big == null
+          && queued.isEmpty()
+          && curSlot < 0
+          && slotIndex >= slotOrder.length) {
+        finish();
+      } else {
+        schedulePump();
+      }
     }
   }
 
@@ -431,6 +442,7 @@ final class ExportJob extends MigrationJob {
       return;
     }
     ByteBuf b = out;
+    bytesWritten += b.readableBytes();
     out = ch.alloc().buffer(64 * 1024);
     ch.writeAndFlush(b, ch.voidPromise());
     io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
@@ -452,6 +464,19 @@ final class ExportJob extends MigrationJob {
       pumpScheduled = true;
       return;
     }
+    if (pinging) {
+      return;
+    }
+    if (pingMark < 0 || bytesWritten + out.readableBytes() - pingMark > CATCH_UP_BYTES) {
+      // First make sure the target has applied (nearly) everything: socket buffers can hold
+      // megabytes, and writes to the slots wait from END until the target's answer.
+      RespOut.command(out, "CLUSTER", "SYNCSLOTS", "PING", name);
+      awaiting.add("ping");
+      pinging = true;
+      pingMark = bytesWritten + out.readableBytes();
+      flushOut();
+      return;
+    }
     setState(FINISHING, null);
     owner.holding(this, true);
     finishingSince = System.nanoTime();
@@ -469,6 +494,13 @@ final class ExportJob extends MigrationJob {
             ACK_TIMEOUT_MS,
             TimeUnit.MILLISECONDS);
   }
+
+  /** Bytes the target may still have to apply when END goes out. */
+  private static final long CATCH_UP_BYTES = 64 * 1024;
+
+  private long bytesWritten;
+  private long pingMark = -1;
+  private boolean pinging;
 
   private long finishingSince;
   private boolean flipping;

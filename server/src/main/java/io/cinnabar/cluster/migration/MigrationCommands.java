@@ -23,6 +23,7 @@ public final class MigrationCommands {
   private static final byte[] NODE = Bytes.ascii("node");
   private static final byte[] START = Bytes.ascii("start");
   private static final byte[] END = Bytes.ascii("end");
+  private static final byte[] PING = Bytes.ascii("ping");
 
   private record Block(BitSet slots, String nodeId) {}
 
@@ -228,8 +229,23 @@ public final class MigrationCommands {
       m.jobs.add(j);
       m.busy.or(slots);
       c.slotImport = j;
+      // Small reads, one per event-loop turn: the stream is applied between other clients'
+      // commands instead of in megabyte batches that would stall them.
+      c.channel
+          .config()
+          .setRecvByteBufAllocator(
+              new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 8192, 16384)
+                  .maxMessagesPerRead(1));
       c.reply.ok();
       c.reply.mute(true);
+      return;
+    }
+    if (r.is(2, PING) && r.argc == 4) {
+      // The source's catch-up probe: answered even though the stream's replies are muted.
+      boolean muted = c.reply.muted();
+      c.reply.mute(false);
+      c.reply.simple("PONG");
+      c.reply.mute(muted);
       return;
     }
     if (r.is(2, END) && r.argc == 4) {
