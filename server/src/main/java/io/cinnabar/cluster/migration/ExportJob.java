@@ -6,17 +6,7 @@ import io.cinnabar.keyspace.Entry;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Log;
 import io.cinnabar.server.ServerContext;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -46,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * got. (A connection lost between END and its answer is the one case where the target may own the
  * slots while this node thinks it failed; the bus settles it by config epoch.)
  */
-final class ExportJob extends MigrationJob {
+final class ExportJob extends MigrationJob implements TargetLink.Listener {
   private static final long BUDGET_NS = 1_000_000;
   private static final int TURN_BYTES = 256 * 1024;
   private static final long MAX_PENDING_BYTES = 512L << 20;
@@ -61,7 +51,7 @@ final class ExportJob extends MigrationJob {
   private final int port;
   private final int[] slotOrder;
 
-  private Channel ch;
+  private TargetLink link;
   private ByteBuf out;
   private boolean flushScheduled;
   private boolean pumpScheduled;
@@ -79,8 +69,6 @@ final class ExportJob extends MigrationJob {
   private long keysSent;
   private long bytesSent;
   private long keysTotal = -1;
-
-  private final StringBuilder line = new StringBuilder();
 
   /** Replies awaited from the target, in order: "auth", "start", "end". */
   private final java.util.ArrayDeque<String> awaiting = new java.util.ArrayDeque<>();
@@ -136,31 +124,20 @@ final class ExportJob extends MigrationJob {
   // ---- connection ----------------------------------------------------------------------------
 
   void start() {
-    Bootstrap b =
-        new Bootstrap()
-            .group(server.loop())
-            .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-            .option(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(512 * 1024, 4 * 1024 * 1024))
-            .handler(new Handler());
-    ChannelFuture f = b.connect(host, port);
-    ch = f.channel();
-    f.addListener(
-        done -> {
-          if (!active()) {
-            f.channel().close();
-          } else if (!done.isSuccess()) {
-            fail("cannot connect to target " + host + ":" + port + ": " + done.cause());
-          } else {
-            connected();
-          }
-        });
+    link = new TargetLink(server, host, port, this);
   }
 
-  private void connected() {
+  @Override
+  public void connectFailed(Throwable cause) {
+    fail("cannot connect to target " + host + ":" + port + ": " + cause);
+  }
+
+  @Override
+  public void connected() {
+    if (!active()) {
+      link.close();
+      return;
+    }
     out = newOut();
     String user = server.config.get("masteruser");
     String pass = server.config.get("masterauth");
@@ -194,47 +171,23 @@ final class ExportJob extends MigrationJob {
     schedulePump();
   }
 
-  private final class Handler extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf in = (ByteBuf) msg;
-      try {
-        while (in.isReadable() && active()) {
-          char c = (char) in.readByte();
-          if (c == '\n') {
-            reply(line.toString().trim());
-            line.setLength(0);
-          } else {
-            line.append(c);
-          }
-        }
-      } finally {
-        in.release();
-      }
-    }
+  @Override
+  public void writable() {
+    schedulePump();
+  }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (ctx.channel().isWritable()) {
-        schedulePump();
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (active()) {
-        fail("connection with the target lost");
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Log.verbose("Slot migration " + name + ": " + cause);
-      ctx.close();
+  @Override
+  public void closed() {
+    if (active()) {
+      fail("connection with the target lost");
     }
   }
 
-  private void reply(String r) {
+  @Override
+  public void replied(String r) {
+    if (!active()) {
+      return;
+    }
     ackMs = System.currentTimeMillis();
     String what = awaiting.poll();
     if (r.startsWith("-")) {
@@ -286,7 +239,7 @@ final class ExportJob extends MigrationJob {
 
   private void pumpTurn() {
     pumpScheduled = false;
-    if (!state.equals(SYNCING) || !ch.isActive()) {
+    if (!state.equals(SYNCING) || !link.isActive()) {
       return;
     }
     long deadline = System.nanoTime() + BUDGET_NS;
@@ -314,7 +267,7 @@ final class ExportJob extends MigrationJob {
       }
     }
     flushOut();
-    if (ch.isWritable()) {
+    if (link.isWritable()) {
       schedulePump();
     }
   }
@@ -441,20 +394,19 @@ final class ExportJob extends MigrationJob {
    * serializing into them costs no more than into a pooled direct one.
    */
   private static ByteBuf newOut() {
-    return io.netty.buffer.Unpooled.buffer(64 * 1024);
+    return io.netty.buffer.Unpooled.buffer(16 * 1024);
   }
 
   private void flushOut() {
     flushScheduled = false;
-    if (out == null || !out.isReadable() || ch == null) {
+    if (out == null || !out.isReadable() || link == null) {
       return;
     }
     ByteBuf b = out;
     bytesWritten += b.readableBytes();
     out = newOut();
-    ch.writeAndFlush(b, ch.voidPromise());
-    io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
-    if (ob != null && ob.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+    link.write(b);
+    if (link.pendingBytes() > MAX_PENDING_BYTES) {
       fail("the target does not keep up (over " + (MAX_PENDING_BYTES >> 20) + " MB pending)");
     }
   }
@@ -466,8 +418,7 @@ final class ExportJob extends MigrationJob {
    * END follows the last forwarded write.
    */
   private void finish() {
-    io.netty.channel.ChannelOutboundBuffer ob = ch.unsafe().outboundBuffer();
-    if (ob != null && ob.totalPendingWriteBytes() > FINISH_PENDING_BYTES) {
+    if (link.pendingBytes() > FINISH_PENDING_BYTES) {
       server.loop().schedule(this::pump, 1, TimeUnit.MILLISECONDS);
       pumpScheduled = true;
       return;
@@ -522,7 +473,7 @@ final class ExportJob extends MigrationJob {
     ackNanos = System.nanoTime();
     flipping = true;
     owner.exporting(this, false);
-    ch.close();
+    link.close();
     owner.giveUpSlots(slots, targetId, this::flipped);
   }
 
@@ -575,8 +526,8 @@ final class ExportJob extends MigrationJob {
       out.release();
       out = null;
     }
-    if (ch != null) {
-      ch.close();
+    if (link != null) {
+      link.close();
     }
     owner.finished(this);
   }
