@@ -203,6 +203,11 @@ public final class MigrationCommands {
           c.reply.error("ERR Slot " + s + " is already being migrated");
           return;
         }
+        if (c.db.countKeysInSlot(s) != 0) {
+          // Keys here that the source lacks would appear in the cluster after the hand-over.
+          c.reply.error("ERR Slot " + s + " is not empty on the target");
+          return;
+        }
       }
       ClusterBus bus = c.server.cluster;
       String[] myId = new String[1];

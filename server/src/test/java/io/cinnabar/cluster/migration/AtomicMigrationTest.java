@@ -31,7 +31,14 @@ class AtomicMigrationTest {
     Path d = dir.resolve(name);
     Files.createDirectories(d);
     return TestServer.start(
-        "cluster-enabled", "yes", "dir", d.toString(), "cluster-node-timeout", "2000");
+        "cluster-enabled",
+        "yes",
+        "dir",
+        d.toString(),
+        "cluster-node-timeout",
+        "2000",
+        "enable-debug-command",
+        "yes");
   }
 
   static String id(RespClient c) {
@@ -360,6 +367,18 @@ class AtomicMigrationTest {
       assertThat(ca.call("CLUSTER", "CANCELSLOTMIGRATIONS")).isEqualTo("+OK\r\n");
       assertThat(cb.call("CLUSTER", "SYNCSLOTS", "END", "x"))
           .isEqualTo("-ERR no such slot import on this connection\r\n");
+      // A target holding keys of the slots (DEBUG POPULATE ignores ownership) refuses the import:
+      // the job fails and the source keeps everything.
+      assertThat(cb.call("DEBUG", "POPULATE", "1")).isEqualTo("+OK\r\n");
+      String slot = Integer.toString(SlotHash.slot("key:0".getBytes(StandardCharsets.UTF_8)));
+      assertThat(ca.call("SET", "key:0", "mine")).isEqualTo("+OK\r\n");
+      assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", slot, slot, "NODE", idB))
+          .isEqualTo("+OK\r\n");
+      Await.until(
+          "the job failed",
+          10_000,
+          () -> state(ca).contains("Slot " + slot + " is not empty on the target"));
+      assertThat(ca.call("GET", "key:0")).isEqualTo("$4\r\nmine\r\n");
     }
   }
 }
