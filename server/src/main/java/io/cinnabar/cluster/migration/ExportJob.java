@@ -242,6 +242,10 @@ final class ExportJob extends MigrationJob implements TargetLink.Listener {
     if (!state.equals(SYNCING) || !link.isActive()) {
       return;
     }
+    if (server.replicaLink() != null) {
+      fail("this node became a replica"); // its writes no longer come through the tap
+      return;
+    }
     long deadline = System.nanoTime() + BUDGET_NS;
     while (out.readableBytes() < TURN_BYTES && System.nanoTime() < deadline) {
       if (big != null) {

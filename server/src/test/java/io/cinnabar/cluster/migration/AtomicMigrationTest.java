@@ -297,6 +297,53 @@ class AtomicMigrationTest {
     }
   }
 
+  @Test
+  void multiKeyWritesDuringTheSnapshotArriveExact() throws Exception {
+    try (TestServer a = node("a");
+        TestServer b = node("b");
+        RespClient ca = a.client();
+        RespClient cb = b.client();
+        RespClient sleeper = b.client()) {
+      join(a, ca, cb);
+      String x = keyIn(0, "x");
+      String y = keyIn(0, "y");
+      String s1 = keyIn(0, "s1");
+      String s2 = keyIn(0, "s2");
+      String dst = keyIn(0, "dst");
+      String src = keyIn(0, "src");
+      String l2 = keyIn(0, "l2");
+      ca.call("SET", x, "moved-by-rename");
+      ca.call("SADD", s1, "a", "b");
+      ca.call("SADD", s2, "b", "c");
+      ca.call("RPUSH", src, "1", "2", "3");
+      for (int i = 0; i < 2000; i++) {
+        ca.send("SET", keyIn(0, "pad" + i), "p");
+      }
+      for (int i = 0; i < 2000; i++) {
+        ca.readReply();
+      }
+      sleeper.send("DEBUG", "SLEEP", "0.5"); // the target stalls: the job stays mid-snapshot
+      Thread.sleep(50);
+      assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "0", "NODE", id(cb)))
+          .isEqualTo("+OK\r\n");
+      Await.until("syncing", 5_000, () -> state(ca).contains("syncing"));
+      // Multi-key writes while the snapshot runs: the target may lack their source keys.
+      assertThat(ca.call("RENAME", x, y)).isEqualTo("+OK\r\n");
+      assertThat(ca.call("SUNIONSTORE", dst, s1, s2)).isEqualTo(":3\r\n");
+      assertThat(ca.call("LMOVE", src, l2, "LEFT", "RIGHT")).isEqualTo("$1\r\n1\r\n");
+      assertThat(ca.call("SADD", s1, "z")).isEqualTo(":1\r\n"); // single-key, forwarded
+      sleeper.readReply();
+      Await.until("migration done", 20_000, () -> state(ca).contains("success"));
+      assertThat(cb.call("EXISTS", x)).isEqualTo(":0\r\n");
+      assertThat(cb.call("GET", y)).isEqualTo("$15\r\nmoved-by-rename\r\n");
+      assertThat(cb.call("SCARD", dst)).isEqualTo(":3\r\n");
+      assertThat(cb.call("SCARD", s1)).isEqualTo(":3\r\n");
+      assertThat(cb.call("LRANGE", src, "0", "-1")).isEqualTo("*2\r\n$1\r\n2\r\n$1\r\n3\r\n");
+      assertThat(cb.call("LRANGE", l2, "0", "-1")).isEqualTo("*1\r\n$1\r\n1\r\n");
+      assertThat(cb.call("DBSIZE")).isEqualTo(":2006\r\n");
+    }
+  }
+
   /** The longest_turn_cpu_us field of the first job in a GETSLOTMIGRATIONS reply. */
   private static long longestTurnCpuUs(String reply) {
     String f = "longest_turn_cpu_us\r\n:";
