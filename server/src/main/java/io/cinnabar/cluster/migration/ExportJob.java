@@ -271,8 +271,11 @@ final class ExportJob extends MigrationJob implements TargetLink.Listener {
       }
     }
     flushOut();
-    if (link.isWritable()) {
-      schedulePump();
+    if (link.isWritable() && !pumpScheduled && active()) {
+      // At most half of the keyspace thread: the next batch after a pause as long as this one,
+      // so clients and the target (often on the same cores) keep their share.
+      pumpScheduled = true;
+      server.loop().schedule(this::pump, BUDGET_NS, TimeUnit.NANOSECONDS);
     }
   }
 

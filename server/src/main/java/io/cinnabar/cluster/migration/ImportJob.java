@@ -16,6 +16,29 @@ public final class ImportJob extends MigrationJob {
   ImportJob(String name, BitSet slots, String sourceId, String myId, Client client) {
     super(name, slots, sourceId, myId, SYNCING);
     this.client = client;
+    probeLag(System.nanoTime() - LAG_PERIOD_NS);
+  }
+
+  private static final long LAG_PERIOD_NS = 5_000_000;
+
+  /** The longest delay of a 5 ms timer on the keyspace loop while importing: its longest stall. */
+  private long maxLagNs;
+
+  /** Measures how late the previous 5 ms timer ran, and sets the next while importing. */
+  private void probeLag(long scheduledAt) {
+    maxLagNs = Math.max(maxLagNs, System.nanoTime() - scheduledAt - LAG_PERIOD_NS);
+    if (active()) {
+      long next = System.nanoTime();
+      client
+          .server
+          .loop()
+          .schedule(() -> probeLag(next), LAG_PERIOD_NS, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  long longestTurnUs() {
+    return Math.max(0, maxLagNs) / 1000;
   }
 
   @Override

@@ -234,13 +234,7 @@ public final class MigrationCommands {
       m.jobs.add(j);
       m.busy.or(slots);
       c.slotImport = j;
-      // Small reads, one per event-loop turn: the stream is applied between other clients'
-      // commands instead of in megabyte batches that would stall them.
-      c.channel
-          .config()
-          .setRecvByteBufAllocator(
-              new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 8192, 16384)
-                  .maxMessagesPerRead(1));
+      ImportPacer.install(c.channel);
       c.reply.ok();
       c.reply.mute(true);
       return;
