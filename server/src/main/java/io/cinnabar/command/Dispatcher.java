@@ -114,7 +114,8 @@ public final class Dispatcher {
       return;
     }
     io.cinnabar.server.ReplicaLink link = server.replicaLink();
-    boolean obey = link != null && link.isPrimary(c);
+    // A slot import stream (atomic slot migration) is obeyed like the primary's stream.
+    boolean obey = (link != null && link.isPrimary(c)) || c.slotImport != null;
     // The primary's stream is applied whatever the slot (Redis skips redirection for it).
     if (server.clusterEnabled() && !obey && !route(c, cmd)) {
       cmd.stats.rejectedCalls++;
@@ -164,6 +165,9 @@ public final class Dispatcher {
       c.blockAndRetry();
       server.pausedClients.add(c);
       return;
+    }
+    if (!obey && server.slotMigrations.holds(c, cmd)) {
+      return; // a write to a big key whose chunks are being migrated runs after them
     }
     call(c, cmd);
     if (server.blocking.hasReadyKeys()) {

@@ -276,6 +276,44 @@ public final class ClusterCommands {
                     "3.0.0",
                     "O(1)",
                     ClusterNodeCommands::myId),
+                // Atomic slot migration: Valkey 9.0's front-end (Redis 7.0 lacks it), and the
+                // internal stream command the source sends the target.
+                sub(
+                    "migrateslots",
+                    -7,
+                    ADMIN,
+                    "",
+                    "Migrates slot ranges to other nodes atomically, in the background.",
+                    "9.0.0",
+                    RANGE_COMPLEXITY,
+                    io.cinnabar.cluster.migration.MigrationCommands::migrateSlots),
+                sub(
+                    "getslotmigrations",
+                    2,
+                    "admin stale",
+                    "nondeterministic_output",
+                    "Gets the status of ongoing and recently finished slot migrations.",
+                    "9.0.0",
+                    "O(N) where N is the number of slot migration jobs",
+                    io.cinnabar.cluster.migration.MigrationCommands::getSlotMigrations),
+                sub(
+                    "cancelslotmigrations",
+                    2,
+                    ADMIN,
+                    "",
+                    "Cancels the slot migrations running on this node.",
+                    "9.0.0",
+                    "O(N) where N is the number of slot migration jobs",
+                    io.cinnabar.cluster.migration.MigrationCommands::cancelSlotMigrations),
+                sub(
+                    "syncslots",
+                    -3,
+                    ADMIN,
+                    "",
+                    "Internal: the stream of an atomic slot migration.",
+                    "9.0.0",
+                    "O(1)",
+                    io.cinnabar.cluster.migration.MigrationCommands::syncSlots),
                 // Redis 7.2's subcommand (7.0 lacks it), declared as 7.2 declares it.
                 sub(
                     "myshardid",

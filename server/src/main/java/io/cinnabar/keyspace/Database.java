@@ -116,6 +116,15 @@ public final class Database {
     return n[0];
   }
 
+  /**
+   * One SCAN step over the keys of one hash slot (cluster mode): returns the next cursor, 0 when
+   * the slot is done. Dict's guarantee holds: a key present for the whole scan is visited.
+   */
+  public long scanSlot(int slot, long cursor, Consumer<Entry> visitor) {
+    Dict d = slots != null ? slots.dict(slot) : null;
+    return d == null ? 0 : d.scan(cursor, visitor);
+  }
+
   /** Up to {@code count} keys of a hash slot; O(keys in the slot) in cluster mode. */
   public List<byte[]> keysInSlot(int slot, int count) {
     List<byte[]> out = new ArrayList<>();

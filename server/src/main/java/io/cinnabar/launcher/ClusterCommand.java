@@ -8,15 +8,16 @@ import picocli.CommandLine.Spec;
 /** {@code cinnabar cluster start|stop}: a local cluster of node processes, for trying things. */
 @Command(
     name = "cluster",
-    description = "Start or stop a local cluster of cinnabar node processes.",
+    description = "Start, stop or rebalance a cluster of cinnabar nodes.",
     mixinStandardHelpOptions = true,
-    subcommands = {ClusterStart.class, ClusterStop.class})
+    subcommands = {ClusterStart.class, ClusterStop.class, ClusterRebalance.class})
 public final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: start|stop");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: start|stop|rebalance");
   }
 }

@@ -72,6 +72,9 @@ public final class Client {
   /** REPLCONF/PSYNC state when this connection is (becoming) a replica, else null. */
   public Primary.Link replicaLink;
 
+  /** The slot import this connection streams (atomic slot migration's target side), else null. */
+  public io.cinnabar.cluster.migration.ImportJob slotImport;
+
   /** master_repl_offset right after this client's last propagated write (WAIT waits for it). */
   public long writeOffset;
 

@@ -41,6 +41,7 @@ public final class Connections {
     server.pubsub.clear(c);
     server.watches.unwatchAll(c);
     server.primary.disconnected(c);
+    server.slotMigrations.disconnected(c);
   }
 
   /**

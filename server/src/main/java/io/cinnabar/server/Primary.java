@@ -100,6 +100,23 @@ public final class Primary {
     }
   }
 
+  /**
+   * Sees every command propagated by this primary (atomic slot migration forwards the writes to
+   * migrating slots through it). Called on the keyspace thread, after the command ran.
+   */
+  public interface Tap {
+    void propagated(io.cinnabar.protocol.Request r);
+
+    void propagated(byte[][] args);
+  }
+
+  private Tap tap;
+
+  /** Installs (or with null removes) the propagation tap; a tap makes propagation active. */
+  public void setTap(Tap t) {
+    tap = t;
+  }
+
   /** A client blocked in WAIT. */
   private record Waiter(Client client, CommandSpec cmd, long offset, int wanted, long deadline) {}
 
@@ -138,7 +155,7 @@ public final class Primary {
 
   /** True while commands must be propagated (a backlog exists): the hot path's one test. */
   public boolean active() {
-    return source.active();
+    return source.active() || tap != null;
   }
 
   public List<Link> replicas() {
@@ -185,6 +202,9 @@ public final class Primary {
     if (depth == 0 && ops.isEmpty()) {
       if (self) {
         source.propagate(c.db.id(), c.req); // the common case: no copy
+        if (tap != null) {
+          tap.propagated(c.req);
+        }
         c.writeOffset = source.offset();
       }
       return;
@@ -206,6 +226,9 @@ public final class Primary {
     }
     for (int i = 0; i < n; i++) {
       source.propagate(opDbs.get(i), ops.get(i));
+      if (tap != null) {
+        tap.propagated(ops.get(i));
+      }
     }
     if (n > 1) {
       source.propagate(opDbs.get(n - 1), EXEC);

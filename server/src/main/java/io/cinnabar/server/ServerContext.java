@@ -44,6 +44,9 @@ public final class ServerContext {
   /** The primary side of replication: the stream, the backlog, attached replicas, WAIT. */
   public final Primary primary;
 
+  /** Atomic slot migrations (CLUSTER MIGRATESLOTS) exported from and imported into this node. */
+  public final io.cinnabar.cluster.migration.SlotMigrations slotMigrations;
+
   /** Unix seconds of the last successful save (LASTSAVE); the start time until saving exists. */
   public long lastSaveSeconds = startTimeMs / 1000;
 
@@ -129,6 +132,7 @@ public final class ServerContext {
     new SecureRandom().nextBytes(id);
     this.replId = HexFormat.of().formatHex(id);
     this.primary = new Primary(this, replId);
+    this.slotMigrations = new io.cinnabar.cluster.migration.SlotMigrations(this);
     this.replication = primary.source;
     this.now = System.currentTimeMillis();
     if (config.getBool("cluster-enabled")) {
