@@ -149,7 +149,7 @@ public final class ClusterCommands {
                     "Forces a replica to perform a manual failover of its master.",
                     "3.0.0",
                     "O(1)",
-                    ClusterCommands::notYet),
+                    ClusterNodeCommands::failover),
                 sub(
                     "forget",
                     3,

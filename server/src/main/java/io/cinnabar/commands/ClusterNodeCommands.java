@@ -186,6 +186,43 @@ final class ClusterNodeCommands {
     }
   }
 
+  /**
+   * CLUSTER FAILOVER [FORCE|TAKEOVER]: a manual failover of this replica's primary (default: the
+   * primary pauses writes until we caught up, then we are elected; FORCE: elected without the
+   * primary; TAKEOVER: no election, a new config epoch of our own). Redis's checks and errors.
+   */
+  static void failover(Client c) {
+    Request r = c.req;
+    if (r.argc > 3) {
+      c.reply.error(
+          "ERR unknown subcommand or wrong number of arguments for 'failover'. Try CLUSTER HELP.");
+      return;
+    }
+    boolean force = false;
+    boolean takeover = false;
+    if (r.argc == 3) {
+      String how = r.string(2).toLowerCase(Locale.ROOT);
+      if (how.equals("force")) {
+        force = true;
+      } else if (how.equals("takeover")) {
+        force = true;
+        takeover = true;
+      } else {
+        c.reply.error("ERR syntax error");
+        return;
+      }
+    }
+    boolean f = force;
+    boolean t = takeover;
+    ClusterBus bus = c.server.cluster;
+    String err = bus.call(() -> bus.manualFailover(f, t));
+    if (err == null) {
+      c.reply.ok();
+    } else {
+      c.reply.error(err);
+    }
+  }
+
   static void reset(Client c) {
     Request r = c.req;
     boolean hard = false;

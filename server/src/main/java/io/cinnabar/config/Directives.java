@@ -248,6 +248,12 @@ public final class Directives {
     b.add(integer("acllog-max-len", 128, 0, LONG_MAX));
     b.add(integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit"));
     b.add(integer("cluster-node-timeout", 15000, 0, LONG_MAX));
+    // Cinnabar additions (hidden: CONFIG GET * lists what Redis 7.0 lists): the election delays
+    // Redis hard-codes (500 + random 0..499 + rank x 1000 ms), so low-latency deployments can fail
+    // over in well under a second.
+    b.add(integer("cluster-election-base-delay", 500, 0, INT_MAX).flags(HIDDEN));
+    b.add(integer("cluster-election-random-delay", 500, 0, INT_MAX).flags(HIDDEN));
+    b.add(integer("cluster-election-rank-delay", 1000, 0, INT_MAX).flags(HIDDEN));
     b.add(integer("slowlog-log-slower-than", 10000, -1, LONG_MAX));
     b.add(integer("latency-monitor-threshold", 0, 0, LONG_MAX));
     b.add(memory("proto-max-bulk-len", 512 * MB, MB, LONG_MAX));

@@ -128,6 +128,11 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     return mode == Mode.STREAM ? readOffset : offset;
   }
 
+  /** When the primary was last heard from (link up) or the link dropped; 0 if never up. */
+  public long primaryDataMs() {
+    return primary != null ? lastIoMs : linkDownSinceMs;
+  }
+
   public long lastIoSecondsAgo() {
     return (System.currentTimeMillis() - lastIoMs) / 1000;
   }
@@ -266,6 +271,7 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
           server.updateClock();
           lastIoMs = System.currentTimeMillis();
           onBytes(in);
+          server.publishReplicationState();
         }
       } finally {
         in.release();

@@ -71,6 +71,9 @@ public final class ServerContext {
 
   private volatile io.cinnabar.cluster.ClusterTopology topology;
 
+  /** The keyspace side of cluster failover (null unless cluster mode). */
+  private final ClusterReplication clusterReplication;
+
   /** Clients paused until this time (ms), and whether only writes are paused. */
   public long pauseEndMs;
 
@@ -130,8 +133,11 @@ public final class ServerContext {
       }
       // PUBLISH from another node: delivered here on the keyspace thread.
       cluster.onPublish((ch, msg) -> loop.execute(() -> pubsub.publish(null, ch, msg)));
+      clusterReplication = new ClusterReplication(this);
+      cluster.setReplicationControl(clusterReplication);
     } else {
       cluster = null;
+      clusterReplication = null;
     }
   }
 
@@ -331,6 +337,14 @@ public final class ServerContext {
     stats.sampleOps(now);
     clientsCron();
     primary.cron();
+    publishReplicationState();
+  }
+
+  /** Cluster mode: tells the bus our replication offset (ranking, manual failover). */
+  void publishReplicationState() {
+    if (clusterReplication != null) {
+      clusterReplication.publish();
+    }
   }
 
   /**

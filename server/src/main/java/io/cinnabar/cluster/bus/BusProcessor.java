@@ -39,7 +39,11 @@ final class BusProcessor {
     m.primaryId = me.primaryId;
     m.myip = bus.settings.announceIp();
     m.state = bus.stateOk() ? ClusterMessage.STATE_OK : ClusterMessage.STATE_FAIL;
+    me.replOffset = bus.failover.replOffset;
     m.offset = me.replOffset;
+    if (bus.failover.paused()) {
+      m.mflags[0] |= ClusterMessage.MFLAG0_PAUSED;
+    }
     return m;
   }
 
@@ -124,6 +128,7 @@ final class BusProcessor {
         bus.changed();
       }
       sender.replOffset = m.offset;
+      bus.failover.header(sender, m);
     }
     if (link.inbound && sender != null && m.isPingType()) {
       link.peer = sender;
@@ -148,8 +153,24 @@ final class BusProcessor {
       }
       return;
     }
+    if (m.type == ClusterMessage.FAILOVER_AUTH_REQUEST) {
+      if (sender != null) {
+        bus.failover.authRequest(sender, m);
+      }
+      return;
+    }
+    if (m.type == ClusterMessage.FAILOVER_AUTH_ACK) {
+      if (sender != null) {
+        bus.failover.authAck(sender, m);
+      }
+      return;
+    }
+    if (m.type == ClusterMessage.MFSTART) {
+      bus.failover.mfStart(sender);
+      return;
+    }
     if (!m.isPingType()) {
-      return; // failover and module messages come with later work
+      return; // module messages are not handled
     }
     if (m.type == ClusterMessage.PING || m.type == ClusterMessage.MEET) {
       if ((m.type == ClusterMessage.MEET || t.myself.ip.isEmpty())
@@ -301,7 +322,9 @@ final class BusProcessor {
           }
         }
       }
-      sender.flags = (sender.flags & ~ClusterNode.FLAG_PRIMARY) | ClusterNode.FLAG_REPLICA;
+      sender.flags =
+          (sender.flags & ~(ClusterNode.FLAG_PRIMARY | ClusterNode.FLAG_MIGRATE_TO))
+              | ClusterNode.FLAG_REPLICA;
       sender.primaryId = m.primaryId;
       bus.changed();
     }
@@ -309,26 +332,65 @@ final class BusProcessor {
 
   /**
    * clusterUpdateSlotsConfigWith: the sender takes every slot it claims that is free or owned by a
-   * node with an older config epoch (slots being imported here excepted).
+   * node with an older config epoch (slots being imported here excepted). When that leaves my
+   * primary (myself, or the primary I replicate) without slots, I follow the sender: this is how a
+   * failed-over primary rejoins as a replica and how its other replicas follow the winner. Keys of
+   * slots taken from myself while I keep others are deleted.
    */
   static void updateSlotsConfigWith(ClusterBus bus, ClusterNode sender, long epoch, byte[] slots) {
     NodeTable t = bus.table;
     if (sender == t.myself) {
+      io.cinnabar.server.Log.warning("Discarding UPDATE message about myself.");
       return;
     }
+    ClusterNode me = t.myself;
+    ClusterNode current = me.is(ClusterNode.FLAG_PRIMARY) ? me : t.primaryOf(me);
+    boolean newPrimary = false;
+    int senderSlots = 0;
+    int migratedOurs = 0;
+    List<Integer> dirty = new ArrayList<>();
     for (int s = 0; s < ClusterNode.SLOTS; s++) {
       if ((slots[s >> 3] & (1 << (s & 7))) == 0) {
         continue;
       }
+      senderSlots++;
       ClusterNode o = t.owner(s);
       if (o == sender || t.importingFrom(s) != null) {
         continue;
       }
       if (o == null || Long.compareUnsigned(o.configEpoch, epoch) < 0) {
+        if (o == me) {
+          dirty.add(s);
+        }
+        if (o != null && o == current) {
+          newPrimary = true;
+          migratedOurs++;
+        }
         t.unassignSlot(s);
         t.assignSlot(sender, s);
         bus.changed();
       }
+    }
+    if (newPrimary
+        && current.slotCount() == 0
+        && (bus.settings.allowReplicaMigration() || senderSlots == migratedOurs)) {
+      io.cinnabar.server.Log.warning(
+          "Configuration change detected. Reconfiguring myself as a replica of " + sender.id);
+      bus.failover.setPrimary(sender);
+    } else if (me.is(ClusterNode.FLAG_REPLICA)
+        && current != null
+        && current.is(ClusterNode.FLAG_REPLICA)
+        && t.primaryOf(current) != null) {
+      ClusterNode grand = t.primaryOf(current);
+      io.cinnabar.server.Log.notice(
+          "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster " + grand.id);
+      bus.failover.setPrimary(grand);
+    } else if (!dirty.isEmpty()) {
+      int[] a = new int[dirty.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = dirty.get(i);
+      }
+      bus.failover.control.deleteKeysInSlots(a);
     }
   }
 

@@ -16,7 +16,10 @@ record BusSettings(
     String announceHostname,
     boolean requireFullCoverage,
     int clientPort,
-    int busPort) {
+    int busPort,
+    Election.Settings election,
+    int migrationBarrier,
+    boolean allowReplicaMigration) {
 
   static BusSettings of(Config c) {
     long clusterPort = c.getLong("cluster-port");
@@ -28,7 +31,17 @@ record BusSettings(
         nonNull(c.get("cluster-announce-hostname")),
         c.getBool("cluster-require-full-coverage"),
         c.port,
-        clusterPort > 0 ? (int) clusterPort : c.port + 10000);
+        clusterPort > 0 ? (int) clusterPort : c.port + 10000,
+        new Election.Settings(
+            Math.max(1, c.getLong("cluster-node-timeout")),
+            c.getLong("cluster-replica-validity-factor"),
+            c.getLong("repl-ping-replica-period") * 1000,
+            c.getBool("cluster-replica-no-failover"),
+            c.getLong("cluster-election-base-delay"),
+            c.getLong("cluster-election-random-delay"),
+            c.getLong("cluster-election-rank-delay")),
+        (int) c.getLong("cluster-migration-barrier"),
+        c.getBool("cluster-allow-replica-migration"));
   }
 
   private static String nonNull(String s) {

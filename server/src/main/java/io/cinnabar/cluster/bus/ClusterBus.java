@@ -56,6 +56,7 @@ public final class ClusterBus implements AutoCloseable {
   final BusLinks links = new BusLinks(this);
   final Membership membership = new Membership(this);
   final FailureDetector failures;
+  final Failover failover = new Failover(this);
   private final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
   private final ConfigSaver saver;
@@ -234,6 +235,45 @@ public final class ClusterBus implements AutoCloseable {
     }
   }
 
+  /** Runs {@code r} on the bus thread after {@code delayMs} (then saves and publishes). */
+  ScheduledFuture<?> schedule(Runnable r, long delayMs) {
+    if (loop == null) {
+      return null;
+    }
+    return loop.schedule(
+        () -> {
+          if (!closed) {
+            r.run();
+            afterEvent();
+          }
+        },
+        delayMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Installs the keyspace thread's side of role changes (failover, following a new primary). */
+  public void setReplicationControl(ReplicationControl c) {
+    failover.control = c;
+  }
+
+  /**
+   * The keyspace thread publishes its replication offset (master_repl_offset as a primary, the
+   * processed offset as a replica) and when it last heard from its primary (0: never): the bus
+   * sends the offset in every header, ranks replicas by it and compares it in a manual failover.
+   */
+  public void replicationState(long offset, long primaryDataMs) {
+    failover.replOffset = offset;
+    failover.primaryDataMs = primaryDataMs;
+    if (failover.offsetWatched) {
+      execute(failover::checkManual);
+    }
+  }
+
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER]: null when accepted, else the error reply. Bus thread. */
+  public String manualFailover(boolean force, boolean takeover) {
+    return failover.manual(force, takeover);
+  }
+
   /** Runs {@code r} on the bus thread without waiting. */
   public void execute(Runnable r) {
     if (loop == null) {
@@ -332,7 +372,10 @@ public final class ClusterBus implements AutoCloseable {
    */
   public void setMyPrimary(ClusterNode primary) {
     ClusterNode me = table.myself;
-    me.flags = (me.flags & ~ClusterNode.FLAG_PRIMARY) | ClusterNode.FLAG_REPLICA;
+    me.flags =
+        (me.flags & ~(ClusterNode.FLAG_PRIMARY | ClusterNode.FLAG_MIGRATE_TO))
+            | ClusterNode.FLAG_REPLICA;
+    failover.following = primary.ip + ":" + primary.port; // the caller has it follow
     me.primaryId = primary.id;
     me.shardId = primary.shardId;
     for (int s = 0; s < ClusterNode.SLOTS; s++) {
@@ -398,6 +441,7 @@ public final class ClusterBus implements AutoCloseable {
     }
     long now = System.currentTimeMillis();
     cron.run(now);
+    failover.cron(now);
     // Every run re-evaluates the cluster state (PFAIL set here, the rejoin delay running out);
     // other events do when they changed something (then afterEvent publishes).
     if (!saveNeeded && membership.updateState(now)) {
@@ -436,6 +480,7 @@ public final class ClusterBus implements AutoCloseable {
       return; // counted as received, then dropped, as Redis does
     }
     BusProcessor.process(this, link, m);
+    failover.step(); // a FAIL, a vote or a new rank may let the election move on
     afterEvent();
   }
 
