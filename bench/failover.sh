@@ -44,7 +44,7 @@ stop_all() {
   for p in "${pid_of[@]}"; do wait "$p" 2>/dev/null || true; done
   pid_of=()
 }
-trap 'stop_all; rm -rf "$work"' EXIT
+trap 'stop_all; [ -n "${KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 now_ms() { date +%s%3N; }
