@@ -164,7 +164,7 @@ psync_bench() { # kind first_port
   kill -CONT "${pid_of[$r]}"
   await "$kind replica back" 30000 link_up "$r"
   await "$kind replica caught up" 30000 eval "[ \"\$(field $r replication master_repl_offset)\" = $off1 ]"
-  sent=$(ss -tinH "( sport = :$p )" | grep -o 'bytes_sent:[0-9]*' | awk -F: '{s += $2} END {print s + 0}')
+  sent=$(ss -tinH state established "( sport = :$p )" | grep -o 'bytes_sent:[0-9]*' | awk -F: '{s += $2} END {print s + 0}')
   printf '%-9s psync: sync_full +%d, sync_partial_ok +%d; offset gap %d bytes; link carried %d bytes; data set %s keys, used_memory %s\n' \
     "$kind" $(( $(field "$p" stats sync_full) - full0 )) $(( $(field "$p" stats sync_partial_ok) - part0 )) \
     $((off1 - off0)) "$sent" "$(cli "$p" dbsize)" "$(field "$p" memory used_memory_human)"

@@ -26,7 +26,6 @@ final class AckedLoad implements AutoCloseable {
   static final int KEYS_PER_RANGE = 4;
 
   private final List<Integer> seeds;
-  private final int writers;
   private final int maxOps;
   private final long deadlineNanos;
   private final AtomicIntegerArray slotPort = new AtomicIntegerArray(16384);
@@ -44,14 +43,17 @@ final class AckedLoad implements AutoCloseable {
 
   final AtomicLong waitShort = new AtomicLong();
 
-  AckedLoad(List<Integer> seeds, int writers, int maxOps, long maxMillis) {
+  /**
+   * {@code writers} threads that WAIT after each write, plus {@code noWaitWriters} that never WAIT
+   * (their +OK writes lost to a failover show what WAIT protects against).
+   */
+  AckedLoad(List<Integer> seeds, int writers, int noWaitWriters, int maxOps, long maxMillis) {
     this.seeds = seeds;
-    this.writers = writers;
     this.maxOps = maxOps;
     this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
     refresh();
-    for (int t = 0; t < writers; t++) {
-      threads.add(new Writer(t));
+    for (int t = 0; t < writers + noWaitWriters; t++) {
+      threads.add(new Writer(t, t < writers));
     }
   }
 
@@ -102,16 +104,26 @@ final class AckedLoad implements AutoCloseable {
 
   /** The outcome of {@link #verify}. */
   record Result(
-      long keys, long acked, long okWrites, long lostAcked, long lostUnacked, String detail) {
+      long keys,
+      long acked,
+      long okWrites,
+      long lostAcked,
+      long lostUnacked,
+      long noWaitOk,
+      long lostNoWait,
+      String detail) {
     @Override
     public String toString() {
       return String.format(
-          "%d keys, %d writes acked by WAIT, %d +OK writes; lost: %d acked, %d not acked by WAIT%s",
+          "%d keys; WAIT writers: %d writes acked, %d +OK, lost %d acked and %d +OK not acked;"
+              + " no-WAIT writers: %d +OK, lost %d%s",
           keys,
           acked,
           okWrites,
           lostAcked,
           lostUnacked,
+          noWaitOk,
+          lostNoWait,
           detail.isEmpty() ? "" : " (" + detail + ")");
     }
   }
@@ -127,11 +139,20 @@ final class AckedLoad implements AutoCloseable {
     long ok = 0;
     long lostAcked = 0;
     long lostUnacked = 0;
+    long noWaitOk = 0;
+    long lostNoWait = 0;
     StringBuilder detail = new StringBuilder();
     for (Writer w : threads) {
       for (int k = 0; k < w.keys.length; k++) {
         keys++;
         long value = read(w.keys[k]);
+        if (!w.waits) {
+          noWaitOk += w.okSeqs.get(k).size();
+          for (long s : w.okSeqs.get(k)) {
+            lostNoWait += s > value ? 1 : 0;
+          }
+          continue;
+        }
         ok += w.okSeqs.get(k).size();
         if (w.acked[k] > 0) {
           acked += w.ackedCount[k];
@@ -150,7 +171,8 @@ final class AckedLoad implements AutoCloseable {
         }
       }
     }
-    return new Result(keys, acked, ok, lostAcked, lostUnacked, detail.toString());
+    return new Result(
+        keys, acked, ok, lostAcked, lostUnacked, noWaitOk, lostNoWait, detail.toString());
   }
 
   /** The value of a key (0 when missing), following MOVED; bounded retries. */
@@ -236,10 +258,12 @@ final class AckedLoad implements AutoCloseable {
     final long[] acked;
     final long[] ackedCount;
     final List<List<Long>> okSeqs = new ArrayList<>();
+    final boolean waits;
     private final Map<Integer, RespClient> conns = new HashMap<>();
 
-    Writer(int t) {
+    Writer(int t, boolean waits) {
       super("acked-load-" + t);
+      this.waits = waits;
       setDaemon(true);
       List<String> ks = new ArrayList<>();
       int[] perRange = new int[3];
@@ -291,6 +315,10 @@ final class AckedLoad implements AutoCloseable {
         }
         okSeqs.get(k).add(seq);
         okByRange.incrementAndGet(range(slot));
+        if (!waits) {
+          pause(1); // about 1000 writes/s: keeps going through the whole test, within maxOps
+          return;
+        }
         String w = c.call("WAIT", "1", "1000");
         if (w.startsWith(":") && Long.parseLong(w.substring(1).trim()) >= 1) {
           acked[k] = seq;

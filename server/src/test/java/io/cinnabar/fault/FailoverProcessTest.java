@@ -129,7 +129,7 @@ class FailoverProcessTest {
   @Test
   void killedPrimaryIsReplacedAndRejoinsAsReplicaThenManualFailoverLosesNothing() throws Exception {
     try (ProcCluster c = cluster();
-        AckedLoad load = new AckedLoad(ports(c), 3, 200_000, 60_000);
+        AckedLoad load = new AckedLoad(ports(c), 3, 1, 100_000, 60_000);
         JedisCluster jc = jedis(c)) {
       RedisClusterClient lc = lettuce(c);
       try (StatefulRedisClusterConnection<String, String> conn = lc.connect();
@@ -218,7 +218,7 @@ class FailoverProcessTest {
   @Test
   void frozenPrimaryIsDemotedAndAPrimaryCutOffFromTheMajorityStopsWriting() throws Exception {
     try (ProcCluster c = cluster();
-        AckedLoad load = new AckedLoad(ports(c), 3, 200_000, 60_000)) {
+        AckedLoad load = new AckedLoad(ports(c), 3, 1, 100_000, 60_000)) {
       load.start();
       for (int r = 0; r < 3; r++) {
         awaitAcked(load, r, 30, 10_000, "load running");
