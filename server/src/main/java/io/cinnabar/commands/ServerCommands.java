@@ -179,6 +179,7 @@ public final class ServerCommands {
     boolean abort = false;
     boolean other = false;
     boolean force = false;
+    boolean now = false;
     for (int i = 1; i < r.argc; i++) {
       if (r.is(i, NOSAVE)) {
         nosave = true;
@@ -187,6 +188,7 @@ public final class ServerCommands {
       } else if (r.is(i, NOW) || r.is(i, FORCE)) {
         other = true;
         force |= r.is(i, FORCE);
+        now |= r.is(i, NOW);
       } else if (r.is(i, ABORT)) {
         abort = true;
       } else {
@@ -202,16 +204,28 @@ public final class ServerCommands {
       c.reply.error("ERR No shutdown in progress.");
       return;
     }
+    c.block();
+    boolean saveIt = save || (!nosave && !c.server.config.get("save").isBlank());
+    boolean forced = force;
+    if (now) {
+      finishShutdown(c, saveIt, forced);
+    } else {
+      // Cinnabar (as Valkey): a cluster primary first hands its slots to its best replica.
+      c.server.handOverSlotsThen(() -> finishShutdown(c, saveIt, forced));
+    }
+  }
+
+  private static void finishShutdown(Client c, boolean save, boolean force) {
     Log.warning("User requested shutdown...");
-    if (save || (!nosave && !c.server.config.get("save").isBlank())) {
+    if (save) {
       Log.notice("Saving the final RDB snapshot before exiting.");
       if (!io.cinnabar.rdb.Snapshots.save(c.server) && !force) {
         Log.warning("Error trying to save the DB, can't exit.");
         c.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+        c.unblock();
         return;
       }
     }
-    c.block();
     c.server.requestShutdown();
   }
 }

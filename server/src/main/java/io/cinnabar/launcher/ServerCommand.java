@@ -198,6 +198,7 @@ public final class ServerCommand implements Callable<Integer> {
       Server s = server;
       new Thread(
               () -> {
+                s.handOverBeforeSignalShutdown(name);
                 if (s.saveBeforeSignalShutdown(name)) {
                   s.close();
                 }

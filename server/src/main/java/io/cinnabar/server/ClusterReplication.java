@@ -38,6 +38,9 @@ final class ClusterReplication implements ReplicationControl {
         .execute(
             () -> {
               ReplicaLink l = server.replicaLink();
+              if (server.handingOver) {
+                return; // shutting down after handing our slots over: keep the data as it is
+              }
               if (l != null && l.host().equals(host) && l.port() == port) {
                 return; // already following it (replicationSetMaster does the same)
               }

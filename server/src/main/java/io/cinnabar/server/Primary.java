@@ -337,6 +337,11 @@ public final class Primary {
     getAckPending = true;
   }
 
+  /** Asks every replica for a REPLCONF ACK at the end of this event loop batch. */
+  public void requestAcks() {
+    getAckPending = true;
+  }
+
   /** Replicas whose last ack is within min-replicas-max-lag (Redis's repl_good_slaves_count). */
   public int goodReplicas() {
     long now = System.currentTimeMillis();

@@ -191,6 +191,27 @@ public final class Server implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Cluster mode, a shutdown by signal: a primary with slots and an online replica hands them over
+   * first (see {@link ServerContext#handOverSlotsThen}), unless the {@code shutdown-on-sig<name>}
+   * flags say "now". Waits at most shutdown-timeout (plus a second).
+   */
+  public void handOverBeforeSignalShutdown(String signal) {
+    String flags = ctx.config.get("shutdown-on-sig" + signal.toLowerCase(java.util.Locale.ROOT));
+    if (ctx.cluster == null || (flags != null && List.of(flags.split("\\s+")).contains("now"))) {
+      return;
+    }
+    CompletableFuture<Void> handed = new CompletableFuture<>();
+    ctx.loop().execute(() -> ctx.handOverSlotsThen(() -> handed.complete(null)));
+    try {
+      handed.get(ctx.config.getLong("shutdown-timeout") * 1000 + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      Log.warning("Slot hand-over before shutdown did not complete: " + e);
+    }
+  }
+
   /** Completes when the server has stopped (after SHUTDOWN or {@link #close()}). */
   public CompletableFuture<Void> terminated() {
     return terminated;

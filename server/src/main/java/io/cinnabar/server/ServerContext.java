@@ -79,6 +79,9 @@ public final class ServerContext {
 
   public boolean pauseWritesOnly;
 
+  /** A cluster primary handing its slots over before shutting down (ShutdownHandover). */
+  boolean handingOver;
+
   /** Clients blocked on keys (BLPOP and the like). */
   public final Blocking blocking = new Blocking(this);
 
@@ -294,6 +297,19 @@ public final class ServerContext {
 
   void setShutdownHandler(Runnable r) {
     shutdownHandler = r;
+  }
+
+  /**
+   * Cluster mode, before a shutdown: when this primary has slots and an online replica, pauses
+   * writes and hands the slots to the most up-to-date replica (bounded by shutdown-timeout), then
+   * runs {@code then}; otherwise runs it at once. Keyspace thread.
+   */
+  public void handOverSlotsThen(Runnable then) {
+    if (!handingOver && ShutdownHandover.wanted(this)) {
+      ShutdownHandover.start(this, then);
+    } else {
+      then.run();
+    }
   }
 
   /** Asks the owner of the server (launcher or embedding application) to shut it down. */
