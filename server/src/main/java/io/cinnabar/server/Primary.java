@@ -375,14 +375,20 @@ public final class Primary {
 
   /**
    * Once per event loop batch (Redis's beforeSleep): sends the stream, and asks replicas for an ack
-   * when a WAIT started.
+   * when a WAIT started. Not while clients are paused (as Redis): a GETACK would move the offset a
+   * manual failover or shutdown hand-over waits for; it goes out after the pause.
    */
   public void beforeSleep() {
-    if (getAckPending) {
+    if (getAckPending && !paused()) {
       getAckPending = false;
       source.propagateRaw(GETACK);
     }
     flush();
+  }
+
+  /** CLIENT PAUSE, a manual failover or a shutdown hand-over holds clients. */
+  private boolean paused() {
+    return server.pauseEndMs > 0 && System.currentTimeMillis() < server.pauseEndMs;
   }
 
   // ---- cron --------------------------------------------------------------------------------
@@ -397,7 +403,8 @@ public final class Primary {
       return;
     }
     long period = server.config.getLong("repl-ping-replica-period") * 1000L;
-    if (!replicas.isEmpty() && now - lastPingMs >= period) {
+    // No PING while clients are paused either (Redis skips it during a manual failover).
+    if (!replicas.isEmpty() && now - lastPingMs >= period && !paused()) {
       lastPingMs = now;
       source.propagateRaw(PING);
     }

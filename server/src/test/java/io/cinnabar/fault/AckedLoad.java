@@ -30,6 +30,12 @@ final class AckedLoad implements AutoCloseable {
   private final long deadlineNanos;
   private final AtomicIntegerArray slotPort = new AtomicIntegerArray(16384);
   private final List<Writer> threads = new ArrayList<>();
+
+  /** Each load writes its own keys ("l3w0:7"), so a second load in a test starts from scratch. */
+  private static final java.util.concurrent.atomic.AtomicInteger LOADS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private final String prefix = "l" + LOADS.incrementAndGet();
   private volatile boolean stop;
 
   /** +OK replies, per primary slot range (0-2). */
@@ -268,7 +274,7 @@ final class AckedLoad implements AutoCloseable {
       List<String> ks = new ArrayList<>();
       int[] perRange = new int[3];
       for (int i = 0; ks.size() < 3 * KEYS_PER_RANGE; i++) {
-        String k = "w" + t + ":" + i;
+        String k = prefix + "w" + t + ":" + i;
         int r = range(slot(k));
         if (perRange[r] < KEYS_PER_RANGE) {
           perRange[r]++;

@@ -118,6 +118,23 @@ final class ProcCluster implements AutoCloseable {
     return ns.stream().allMatch(Node::stateOk);
   }
 
+  /** The last {@code lines} lines of every node's log, for a failure report. */
+  String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    for (Node n : nodes) {
+      sb.append("---- ").append(n).append(" (").append(n.id).append(")\n");
+      try {
+        List<String> all = java.nio.file.Files.readAllLines(n.home.resolve("log"));
+        for (String l : all.subList(Math.max(0, all.size() - lines), all.size())) {
+          sb.append(l).append('\n');
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        sb.append(e).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   @Override
   public void close() {
     for (Node n : nodes) {
