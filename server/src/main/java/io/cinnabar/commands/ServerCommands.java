@@ -201,6 +201,10 @@ public final class ServerCommands {
       return;
     }
     if (abort) {
+      if (c.server.abortHandover()) {
+        c.reply.ok();
+        return;
+      }
       c.reply.error("ERR No shutdown in progress.");
       return;
     }
@@ -211,7 +215,12 @@ public final class ServerCommands {
       finishShutdown(c, saveIt, forced);
     } else {
       // Cinnabar (as Valkey): a cluster primary first hands its slots to its best replica.
-      c.server.handOverSlotsThen(() -> finishShutdown(c, saveIt, forced));
+      c.server.handOverSlotsThen(
+          () -> finishShutdown(c, saveIt, forced),
+          () -> {
+            c.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+            c.unblock();
+          });
     }
   }
 

@@ -38,7 +38,7 @@ final class ClusterReplication implements ReplicationControl {
         .execute(
             () -> {
               ReplicaLink l = server.replicaLink();
-              if (server.handingOver) {
+              if (server.handover != null) {
                 return; // shutting down after handing our slots over: keep the data as it is
               }
               if (l != null && l.host().equals(host) && l.port() == port) {

@@ -202,7 +202,7 @@ public final class Server implements AutoCloseable {
       return;
     }
     CompletableFuture<Void> handed = new CompletableFuture<>();
-    ctx.loop().execute(() -> ctx.handOverSlotsThen(() -> handed.complete(null)));
+    ctx.loop().execute(() -> ctx.handOverSlotsThen(() -> handed.complete(null), () -> {}));
     try {
       handed.get(ctx.config.getLong("shutdown-timeout") * 1000 + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

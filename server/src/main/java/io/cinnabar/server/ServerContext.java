@@ -79,8 +79,8 @@ public final class ServerContext {
 
   public boolean pauseWritesOnly;
 
-  /** A cluster primary handing its slots over before shutting down (ShutdownHandover). */
-  boolean handingOver;
+  /** A cluster primary handing its slots over before shutting down, or null. */
+  ShutdownHandover handover;
 
   /** Clients blocked on keys (BLPOP and the like). */
   public final Blocking blocking = new Blocking(this);
@@ -302,14 +302,20 @@ public final class ServerContext {
   /**
    * Cluster mode, before a shutdown: when this primary has slots and an online replica, pauses
    * writes and hands the slots to the most up-to-date replica (bounded by shutdown-timeout), then
-   * runs {@code then}; otherwise runs it at once. Keyspace thread.
+   * runs {@code then}; otherwise runs it at once. SHUTDOWN ABORT meanwhile runs {@code aborted}
+   * instead. Keyspace thread.
    */
-  public void handOverSlotsThen(Runnable then) {
-    if (!handingOver && ShutdownHandover.wanted(this)) {
-      ShutdownHandover.start(this, then);
+  public void handOverSlotsThen(Runnable then, Runnable aborted) {
+    if (handover == null && ShutdownHandover.wanted(this)) {
+      ShutdownHandover.start(this, then, aborted);
     } else {
       then.run();
     }
+  }
+
+  /** SHUTDOWN ABORT: false when no hand-over is running. */
+  public boolean abortHandover() {
+    return handover != null && handover.abort();
   }
 
   /** Asks the owner of the server (launcher or embedding application) to shut it down. */

@@ -25,6 +25,7 @@ final class ShutdownHandover {
   private final ServerContext server;
   private final long deadline;
   private final Runnable done;
+  private final Runnable aborted;
   private long lastAckRequest;
 
   /**
@@ -35,10 +36,13 @@ final class ShutdownHandover {
 
   private boolean sent;
 
-  private ShutdownHandover(ServerContext server, long deadline, Runnable done) {
+  private boolean over;
+
+  private ShutdownHandover(ServerContext server, long deadline, Runnable done, Runnable aborted) {
     this.server = server;
     this.deadline = deadline;
     this.done = done;
+    this.aborted = aborted;
   }
 
   /** True when this node is a cluster primary serving slots with a replica online. */
@@ -58,10 +62,11 @@ final class ShutdownHandover {
   }
 
   /** Starts the hand-over; {@code done} runs on the keyspace thread when it ended either way. */
-  static void start(ServerContext s, Runnable done) {
+  static void start(ServerContext s, Runnable done, Runnable aborted) {
     long timeout = s.config.getLong("shutdown-timeout") * 1000;
-    ShutdownHandover h = new ShutdownHandover(s, System.currentTimeMillis() + timeout, done);
-    s.handingOver = true;
+    ShutdownHandover h =
+        new ShutdownHandover(s, System.currentTimeMillis() + timeout, done, aborted);
+    s.handover = h;
     s.pauseEndMs = Math.max(s.pauseEndMs, h.deadline + 1000);
     s.pauseWritesOnly = true;
     h.target = s.replication.offset();
@@ -69,7 +74,33 @@ final class ShutdownHandover {
     h.poll();
   }
 
+  /**
+   * SHUTDOWN ABORT before the replica was asked to take over: writes resume and the shutdown is
+   * cancelled. False when it is too late (the slots are being handed over).
+   */
+  boolean abort() {
+    if (over || sent) {
+      return false;
+    }
+    over = true;
+    server.handover = null;
+    Log.notice("Shutdown manually aborted.");
+    server.pauseEndMs = 0;
+    server.pauseWritesOnly = false;
+    for (Client c : new java.util.ArrayList<>(server.pausedClients)) {
+      server.pausedClients.remove(c);
+      if (!c.isClosed()) {
+        c.unblock();
+      }
+    }
+    aborted.run();
+    return true;
+  }
+
   private void poll() {
+    if (over) {
+      return;
+    }
     long now = System.currentTimeMillis();
     if (now > deadline) {
       Log.warning("Could not hand my slots over to a replica in time: shutting down anyway.");

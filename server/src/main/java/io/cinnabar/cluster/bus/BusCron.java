@@ -62,7 +62,9 @@ final class BusCron {
         bus.sendPing(l, ClusterMessage.PING);
       }
       // As in Redis, PFAIL only updates the cluster state (after this event), nodes.conf waits.
-      bus.failures.checkTimeout(n, now);
+      if (bus.failures.checkTimeout(n, now)) {
+        bus.possiblyFailing(n, now);
+      }
     }
   }
 

@@ -104,6 +104,7 @@ final class BusProcessor {
     m.data = new MessageData.Ping(gossip, ext);
     if (l.node != null && type == ClusterMessage.PING) {
       l.node.pingSentMs = now;
+      bus.checkTimeoutAfter(l.node, bus.settings.timeout() + 1);
     }
     l.send(m);
   }

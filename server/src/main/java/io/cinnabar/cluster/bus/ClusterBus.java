@@ -412,6 +412,43 @@ public final class ClusterBus implements AutoCloseable {
     return failures.reports(n, System.currentTimeMillis());
   }
 
+  /**
+   * Beyond Redis, for sub-second failover: a PING's timeout is checked when it runs out instead of
+   * at the next 100 ms cron run.
+   */
+  void checkTimeoutAfter(ClusterNode n, long delayMs) {
+    schedule(
+        () -> {
+          long now = System.currentTimeMillis();
+          if (table.get(n.id) == n && failures.checkTimeout(n, now)) {
+            possiblyFailing(n, now);
+          }
+        },
+        delayMs);
+  }
+
+  /**
+   * {@code n} just turned PFAIL. Beyond Redis (which waits for the next gossip): FAIL is decided at
+   * once if the other primaries' reports already make a majority, and otherwise every node gets a
+   * PONG whose gossip carries our report, so the majority forms within a round trip.
+   */
+  void possiblyFailing(ClusterNode n, long now) {
+    failures.pfailNodes++;
+    if (failures.markFailingIfNeeded(n, now)) {
+      changed();
+      return;
+    }
+    for (ClusterNode o : table.nodes()) {
+      if (o == n || o.is(ClusterNode.FLAG_MYSELF | ClusterNode.FLAG_HANDSHAKE)) {
+        continue;
+      }
+      BusLink l = links.outboundOf(o);
+      if (l != null && l.connected()) {
+        BusProcessor.sendPing(this, l, ClusterMessage.PONG);
+      }
+    }
+  }
+
   /** clusterSendFail: tells every node we have a link to that {@code n} is FAIL. */
   private void broadcastFail(ClusterNode n) {
     ClusterMessage m = BusProcessor.header(this, ClusterMessage.FAIL);
