@@ -5,8 +5,10 @@ import io.cinnabar.testkit.RespClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A bounded write load whose acknowledgements are exact. Each writer thread owns its keys (a few in
- * each primary's slot range) and writes {@code SET key seq} with a per-key sequence number that
- * only grows, then {@code WAIT 1 1000}: a write is <em>acked</em> only when that WAIT returned at
- * least 1 (a replica holds it). After a fault every key must hold a value at least its last acked
- * sequence; writes that got +OK but are gone (no WAIT guarantee) are counted, not failed.
+ * each primary's slot range) and appends a per-key sequence number that only grows ({@code RPUSH
+ * key seq}), then runs {@code WAIT 1 1000}: a write is <em>acked</em> only when that WAIT returned
+ * at least 1 (a replica holds it). Since every write stays in its list, the check is per write:
+ * after a fault every acked number must be in its list; numbers whose RPUSH was answered but that
+ * are gone (no WAIT guarantee) are counted, not failed, even when a later write to the key
+ * survived.
  *
  * <p>Routing is its own: a slot map from CLUSTER NODES, fixed by MOVED, refreshed after any
  * connection error. Every loop is bounded by an operation count and a deadline.
@@ -38,7 +42,7 @@ final class AckedLoad implements AutoCloseable {
   private final String prefix = "l" + LOADS.incrementAndGet();
   private volatile boolean stop;
 
-  /** +OK replies, per primary slot range (0-2). */
+  /** Writes the server answered (RPUSH's integer reply), per primary slot range (0-2). */
   final AtomicLongArray okByRange = new AtomicLongArray(3);
 
   /** Writes acked by WAIT, per range. */
@@ -51,7 +55,7 @@ final class AckedLoad implements AutoCloseable {
 
   /**
    * {@code writers} threads that WAIT after each write, plus {@code noWaitWriters} that never WAIT
-   * (their +OK writes lost to a failover show what WAIT protects against).
+   * (their answered writes lost to a failover show what WAIT protects against).
    */
   AckedLoad(List<Integer> seeds, int writers, int noWaitWriters, int maxOps, long maxMillis) {
     this.seeds = seeds;
@@ -81,6 +85,11 @@ final class AckedLoad implements AutoCloseable {
     for (Writer w : threads) {
       w.start();
     }
+  }
+
+  /** The first key of the first writer (tests of the bookkeeping remove its first write). */
+  String firstKey() {
+    return threads.get(0).keys[0];
   }
 
   long acked() {
@@ -121,11 +130,11 @@ final class AckedLoad implements AutoCloseable {
     @Override
     public String toString() {
       return String.format(
-          "%d keys; WAIT writers: %d writes acked, %d +OK, lost %d acked and %d +OK not acked;"
-              + " no-WAIT writers: %d +OK, lost %d%s",
+          "%d keys; WAIT writers: %d writes answered, %d acked by WAIT; lost: %d acked, %d"
+              + " answered; no-WAIT writers: %d writes answered, %d lost%s",
           keys,
-          acked,
           okWrites,
+          acked,
           lostAcked,
           lostUnacked,
           noWaitOk,
@@ -136,7 +145,7 @@ final class AckedLoad implements AutoCloseable {
 
   /**
    * Reads every key from its current owner (after {@link #finish}) and compares it with what was
-   * acked and what got +OK.
+   * acked and what was answered.
    */
   Result verify() {
     refresh();
@@ -151,29 +160,26 @@ final class AckedLoad implements AutoCloseable {
     for (Writer w : threads) {
       for (int k = 0; k < w.keys.length; k++) {
         keys++;
-        long value = read(w.keys[k]);
+        Set<Long> present = read(w.keys[k]);
         if (!w.waits) {
           noWaitOk += w.okSeqs.get(k).size();
           for (long s : w.okSeqs.get(k)) {
-            lostNoWait += s > value ? 1 : 0;
+            lostNoWait += present.contains(s) ? 0 : 1;
           }
           continue;
         }
         ok += w.okSeqs.get(k).size();
-        if (w.acked[k] > 0) {
-          acked += w.ackedCount[k];
-        }
-        if (value < w.acked[k]) {
-          lostAcked++;
-          if (detail.length() < 300) {
-            detail.append(w.keys[k]).append(": ").append(value).append(" < acked ");
-            detail.append(w.acked[k]).append("; ");
+        acked += w.ackedSeqs.get(k).size();
+        for (long s : w.ackedSeqs.get(k)) {
+          if (!present.contains(s)) {
+            lostAcked++;
+            if (detail.length() < 300) {
+              detail.append(w.keys[k]).append(" lacks acked ").append(s).append("; ");
+            }
           }
         }
         for (long s : w.okSeqs.get(k)) {
-          if (s > value) {
-            lostUnacked++;
-          }
+          lostUnacked += present.contains(s) ? 0 : 1;
         }
       }
     }
@@ -181,17 +187,19 @@ final class AckedLoad implements AutoCloseable {
         keys, acked, ok, lostAcked, lostUnacked, noWaitOk, lostNoWait, detail.toString());
   }
 
-  /** The value of a key (0 when missing), following MOVED; bounded retries. */
-  private long read(String key) {
+  /** The numbers in a key's list (none when missing), following MOVED; bounded retries. */
+  private Set<Long> read(String key) {
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = slotPort.get(slot(key));
       try (RespClient c = new RespClient("127.0.0.1", port, 2000)) {
-        String r = c.call("GET", key);
-        if (r.equals("$-1\r\n")) {
-          return 0;
-        }
-        if (r.startsWith("$")) {
-          return Long.parseLong(Node.bulk(r));
+        String r = c.call("LRANGE", key, "0", "-1");
+        if (r.startsWith("*")) {
+          Set<Long> out = new HashSet<>();
+          String[] lines = r.split("\r\n");
+          for (int i = 2; i < lines.length; i += 2) {
+            out.add(Long.parseLong(lines[i]));
+          }
+          return out;
         }
         moved(r);
       } catch (RuntimeException e) {
@@ -261,8 +269,7 @@ final class AckedLoad implements AutoCloseable {
   private final class Writer extends Thread {
     final String[] keys;
     final long[] next;
-    final long[] acked;
-    final long[] ackedCount;
+    final List<List<Long>> ackedSeqs = new ArrayList<>();
     final List<List<Long>> okSeqs = new ArrayList<>();
     final boolean waits;
     private final Map<Integer, RespClient> conns = new HashMap<>();
@@ -283,10 +290,9 @@ final class AckedLoad implements AutoCloseable {
       }
       keys = ks.toArray(new String[0]);
       next = new long[keys.length];
-      acked = new long[keys.length];
-      ackedCount = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {
         okSeqs.add(new ArrayList<>());
+        ackedSeqs.add(new ArrayList<>());
       }
     }
 
@@ -310,8 +316,8 @@ final class AckedLoad implements AutoCloseable {
       long seq = ++next[k];
       try {
         RespClient c = conns.computeIfAbsent(port, p -> new RespClient("127.0.0.1", p, 2000));
-        String r = c.call("SET", key, Long.toString(seq));
-        if (!r.equals("+OK\r\n")) {
+        String r = c.call("RPUSH", key, Long.toString(seq));
+        if (!r.startsWith(":")) {
           errors.incrementAndGet();
           moved(r);
           if (!r.startsWith("-MOVED")) {
@@ -327,8 +333,7 @@ final class AckedLoad implements AutoCloseable {
         }
         String w = c.call("WAIT", "1", "1000");
         if (w.startsWith(":") && Long.parseLong(w.substring(1).trim()) >= 1) {
-          acked[k] = seq;
-          ackedCount[k]++;
+          ackedSeqs.get(k).add(seq);
           ackedByRange.incrementAndGet(range(slot));
         } else {
           waitShort.incrementAndGet();

@@ -27,7 +27,7 @@ import redis.clients.jedis.JedisCluster;
  * AckedLoad} (SET + WAIT 1 per write) and two real cluster clients: kill -9 of a primary (its
  * replica takes over, the clients continue, the killed node comes back as a replica), a manual
  * failover under load, and SIGSTOP of a primary past the node timeout (demoted on SIGCONT), then a
- * primary cut off from the majority. No write acked by WAIT may be lost; writes that only got +OK
+ * primary cut off from the majority. No write acked by WAIT may be lost; writes only answered
  * and vanished are counted and printed. Node timeout 1500 ms; a few seconds of load per step.
  * {@code -Dfault.redis=true} runs the same scenarios on redis-server nodes, for reference numbers.
  */
@@ -63,12 +63,12 @@ class FailoverProcessTest {
         () -> load.ackedByRange.get(range) >= from + n);
   }
 
-  /** Waits for {@code n} more +OK writes on a primary's range (WAIT may not count yet). */
+  /** Waits for {@code n} more answered writes on a primary's range (WAIT may not count yet). */
   private static void awaitOk(AckedLoad load, int range, int n, long ms, String what)
       throws InterruptedException {
     long from = load.okByRange.get(range);
     Await.until(
-        what + " (" + n + " more +OK writes on range " + range + ")",
+        what + " (" + n + " more answered writes on range " + range + ")",
         ms,
         () -> load.okByRange.get(range) >= from + n);
   }
@@ -177,7 +177,7 @@ class FailoverProcessTest {
           alive.remove(victim);
           Await.until("cluster_state:ok on the survivors", 20_000, () -> ProcCluster.allOk(alive));
           long ok = System.currentTimeMillis() - t0;
-          // The new primary has no replica until the killed node returns: +OK, not WAIT.
+          // The new primary has no replica until the killed node returns: answered, not acked.
           awaitOk(load, 2, 1, 20_000, "writes on the failed primary's slots");
           long writes = System.currentTimeMillis() - t0;
           System.out.printf(
