@@ -246,6 +246,12 @@ final class ClusterNodeCommands {
     }
     boolean h = hard;
     onBus(c, t -> c.server.cluster.reset(h));
+    if (!primary) {
+      // clusterReset: a replica turns into an empty primary.
+      c.server.replicaOfNoOne();
+      c.server.signalFlushedDb(c.server.keyspace.db(0));
+      c.server.keyspace.flushAll();
+    }
     c.reply.ok();
   }
 

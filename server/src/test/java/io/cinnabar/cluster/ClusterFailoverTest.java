@@ -107,4 +107,40 @@ class ClusterFailoverTest {
       assertThat(ms).isLessThan(3000);
     }
   }
+
+  @Test
+  void siblingReplicaFollowsTheWinnerWithAPartialResync() throws Exception {
+    try (FailoverCluster c =
+        new FailoverCluster(
+            dir,
+            new int[] {2, 0, 0},
+            "cluster-node-timeout",
+            "500",
+            "cluster-election-base-delay",
+            "0",
+            "cluster-election-random-delay",
+            "50")) {
+      Node p0 = c.primaries.get(0);
+      Node a = c.replicas.get(0);
+      Node b = c.replicas.get(1);
+      for (int i = 0; i < 50; i++) {
+        p0.call("INCR", KEY0);
+      }
+      assertThat(p0.call("WAIT", "2", "5000")).isEqualTo(":2\r\n");
+      p0.stop();
+      Await.until("one replica promoted", 15_000, () -> a.isPrimary() || b.isPrimary());
+      Node winner = a.isPrimary() ? a : b;
+      Node loser = winner == a ? b : a;
+      Await.until("the other follows it", 15_000, () -> loser.replicates(winner));
+      assertThat(winner.call("INFO", "stats")).contains("sync_partial_ok:1");
+      assertThat(winner.call("INCR", KEY0)).isEqualTo(":51\r\n");
+      assertThat(winner.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      for (Node n : List.of(c.primaries.get(1), c.primaries.get(2))) {
+        Await.until(
+            n + " sees the loser under the winner",
+            10_000,
+            () -> n.lineAbout(loser).contains("slave " + winner.id));
+      }
+    }
+  }
 }

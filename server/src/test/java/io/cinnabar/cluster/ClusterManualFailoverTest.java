@@ -143,4 +143,104 @@ class ClusterManualFailoverTest {
       assertThat(moved.id.compareTo(stayed.id)).isLessThan(0);
     }
   }
+
+  /** A node in a JVM of its own, for the SIGTERM path of the launcher. */
+  private static Process startProcess(Path home, int port, int cport) throws Exception {
+    java.nio.file.Files.createDirectories(home);
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.cinnabar.launcher.Main",
+            "server",
+            "--port",
+            "" + port,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            home.toString(),
+            "--cluster-enabled",
+            "yes",
+            "--cluster-port",
+            "" + cport,
+            "--cluster-node-timeout",
+            "5000")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("log").toFile()))
+        .start();
+  }
+
+  private static String call(int port, String... args) {
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      return c.call(args);
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  @Test
+  void sigtermHandsSlotsToTheReplica() throws Exception {
+    int port = io.cinnabar.testkit.TestServer.freePort();
+    int cport = io.cinnabar.testkit.TestServer.freePort();
+    Process p0 = startProcess(dir.resolve("p0"), port, cport);
+    String[] d = {"cluster-enabled", "yes", "cluster-node-timeout", "5000"};
+    try (io.cinnabar.testkit.TestServer p1 = io.cinnabar.testkit.TestServer.start(d);
+        io.cinnabar.testkit.TestServer p2 = io.cinnabar.testkit.TestServer.start(d);
+        io.cinnabar.testkit.TestServer r0 = io.cinnabar.testkit.TestServer.start(d)) {
+      Await.until("p0 up", 30_000, () -> call(port, "PING").equals("+PONG\r\n"));
+      String id0 = FailoverCluster.bulk(call(port, "CLUSTER", "MYID"));
+      assertThat(call(port, "CLUSTER", "ADDSLOTSRANGE", "0", "5460")).isEqualTo("+OK\r\n");
+      assertThat(call(p1.port(), "CLUSTER", "ADDSLOTSRANGE", "5461", "10922")).isEqualTo("+OK\r\n");
+      assertThat(call(p2.port(), "CLUSTER", "ADDSLOTSRANGE", "10923", "16383"))
+          .isEqualTo("+OK\r\n");
+      for (io.cinnabar.testkit.TestServer s : java.util.List.of(p1, p2, r0)) {
+        assertThat(call(s.port(), "CLUSTER", "MEET", "127.0.0.1", "" + port, "" + cport))
+            .isEqualTo("+OK\r\n");
+      }
+      Await.until(
+          "all know all",
+          20_000,
+          () -> {
+            for (int pt : new int[] {port, p1.port(), p2.port(), r0.port()}) {
+              String n = FailoverCluster.bulk(call(pt, "CLUSTER", "NODES"));
+              if (n.split("\n").length != 4 || n.contains("handshake")) {
+                return false;
+              }
+            }
+            return true;
+          });
+      assertThat(call(r0.port(), "CLUSTER", "REPLICATE", id0)).isEqualTo("+OK\r\n");
+      Await.until(
+          "r0 in sync",
+          20_000,
+          () -> call(r0.port(), "INFO", "replication").contains("master_link_status:up"));
+      Await.until(
+          "p1 sees r0 as replica",
+          20_000,
+          () -> call(p1.port(), "CLUSTER", "NODES").contains("slave " + id0));
+      for (int pt : new int[] {port, p1.port(), p2.port(), r0.port()}) {
+        Await.until(pt + " ok", 20_000, () -> call(pt, "CLUSTER", "INFO").contains("state:ok"));
+      }
+      assertThat(call(port, "SET", KEY0, "acked")).isEqualTo("+OK\r\n");
+      assertThat(call(port, "WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      long t0 = System.currentTimeMillis();
+      new ProcessBuilder("kill", "-TERM", Long.toString(p0.pid()))
+          .start()
+          .waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(p0.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Await.until(
+          "r0 primary", 2_000, () -> call(r0.port(), "CLUSTER", "NODES").contains("myself,master"));
+      System.out.printf(
+          "SIGTERM hand-over: process exited and replica primary %d ms after the signal%n",
+          System.currentTimeMillis() - t0);
+      assertThat(call(r0.port(), "GET", KEY0)).isEqualTo("$5\r\nacked\r\n");
+    } finally {
+      p0.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }

@@ -428,13 +428,14 @@ public final class ClusterBus implements AutoCloseable {
   }
 
   /**
-   * {@code n} just turned PFAIL. Beyond Redis (which waits for the next gossip): FAIL is decided at
-   * once if the other primaries' reports already make a majority, and otherwise every node gets a
-   * PONG whose gossip carries our report, so the majority forms within a round trip.
+   * {@code n} just turned PFAIL. Beyond Redis (which waits for the next report): FAIL is decided at
+   * once if the reports already in hand make a majority, and otherwise every node gets a PONG whose
+   * gossip carries our report, so the majority forms within a round trip.
    */
   void possiblyFailing(ClusterNode n, long now) {
     failures.pfailNodes++;
-    if (failures.markFailingIfNeeded(n, now)) {
+    // Only with a report from another primary already in hand, as Redis decides on a report.
+    if (failures.reports(n, now) > 0 && failures.markFailingIfNeeded(n, now)) {
       changed();
       return;
     }

@@ -82,6 +82,8 @@ final class Membership {
     ClusterNode me = table.myself;
     me.primaryId = null;
     me.flags = (me.flags & ~ClusterNode.FLAG_REPLICA) | ClusterNode.FLAG_PRIMARY;
+    bus.failover.following = null;
+    bus.failover.election.resetManual();
     if (hard) {
       table.currentEpoch = 0;
       table.lastVoteEpoch = 0;
