@@ -128,6 +128,7 @@ failover_bench() { # kind first_port
     [ -n "$victim" ] && [ -n "$heir" ] || { echo "$kind: no primary/replica for slot 12182" >&2; exit 1; }
     kill -9 "${pid_of[$victim]}"; wait "${pid_of[$victim]}" 2>/dev/null || true
     t0=$(now_ms); tp=""; tw=""
+    [ -n "${VERBOSE:-}" ] && echo "  killed $victim at $(date +%T.%3N)"
     while :; do
       [ -z "$tp" ] && role_master "$heir" && tp=$(( $(now_ms) - t0 ))
       if [ "$(cli "$heir" set foo "$t")" = OK ]; then tw=$(( $(now_ms) - t0 )); break; fi
@@ -135,6 +136,7 @@ failover_bench() { # kind first_port
       sleep 0.005
     done
     [ -z "$tp" ] && tp=$tw
+    [ -n "${VERBOSE:-}" ] && echo "  $heir writable at $(date +%T.%3N)"
     printf '%-9s trial %d: kill -9 %d -> %d promoted %5d ms, writable %5d ms\n' "$kind" "$t" "$victim" "$heir" "$tp" "$tw"
     echo "$kind $tw" >>"$work/results"
     start_node "$bin" "$victim" "${args[@]}"
