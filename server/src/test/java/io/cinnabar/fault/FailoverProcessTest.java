@@ -27,9 +27,9 @@ import redis.clients.jedis.JedisCluster;
  * AckedLoad} (SET + WAIT 1 per write) and two real cluster clients: kill -9 of a primary (its
  * replica takes over, the clients continue, the killed node comes back as a replica), a manual
  * failover under load, and SIGSTOP of a primary past the node timeout (demoted on SIGCONT), then a
- * primary cut off from the majority. No write acked by WAIT may be lost; writes only answered
- * and vanished are counted and printed. Node timeout 1500 ms; a few seconds of load per step.
- * {@code -Dfault.redis=true} runs the same scenarios on redis-server nodes, for reference numbers.
+ * primary cut off from the majority. No write acked by WAIT may be lost; writes only answered and
+ * vanished are counted and printed. Node timeout 1500 ms; a few seconds of load per step. {@code
+ * -Dfault.redis=true} runs the same scenarios on redis-server nodes, for reference numbers.
  */
 class FailoverProcessTest {
   static final int NODE_TIMEOUT = 1500;

@@ -25,7 +25,6 @@ final class Node {
   final Path home;
   private final List<String> extra;
   private Process process;
-  private boolean frozen;
   String id;
 
   Node(boolean redis, Path home, List<String> extra) throws IOException {
@@ -57,7 +56,6 @@ final class Node {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("log").toFile()))
             .start();
-    frozen = false;
     Await.until(this + " up", 30_000, () -> call("PING").equals("+PONG\r\n"));
     id = bulk(call("CLUSTER", "MYID"));
   }
@@ -78,12 +76,10 @@ final class Node {
   /** kill -STOP: the process stays, silent, with every socket open. */
   void freeze() throws Exception {
     signal("STOP");
-    frozen = true;
   }
 
   void thaw() throws Exception {
     signal("CONT");
-    frozen = false;
   }
 
   private void signal(String sig) throws Exception {
@@ -93,24 +89,21 @@ final class Node {
     }
   }
 
-  /** SIGCONT if frozen, then SIGTERM (SIGKILL after 5 s); never throws. */
-  void stop() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    try {
-      if (frozen) {
-        thaw();
-      }
-      process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (Exception e) {
+  /** kill -9 without waiting (teardown: nothing on disk matters, no hand-over wanted). */
+  void destroy() {
+    if (process != null && process.isAlive()) {
       process.destroyForcibly();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits up to 5 s for the process to be gone. */
+  void awaitExit() {
+    try {
+      if (process != null) {
+        process.waitFor(5, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -135,10 +135,17 @@ final class ProcCluster implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * SIGKILL to every node at once: a SIGTERM to a primary would start a slot hand-over to its
+   * replica (being stopped too) and slow every test's teardown down.
+   */
   @Override
   public void close() {
     for (Node n : nodes) {
-      n.stop();
+      n.destroy();
+    }
+    for (Node n : nodes) {
+      n.awaitExit();
     }
   }
 }
