@@ -117,6 +117,13 @@ class MixedFailoverTest {
     }
   }
 
+  private static long ackSent(TestServer s) {
+    String info = call(s, "CLUSTER", "INFO");
+    String f = "cluster_stats_messages_auth-ack_sent:";
+    int at = info.indexOf(f);
+    return at < 0 ? 0 : Long.parseLong(info.substring(at + f.length(), info.indexOf('\r', at)));
+  }
+
   private static String id(String myidReply) {
     return bulk(myidReply);
   }
@@ -245,5 +252,37 @@ class MixedFailoverTest {
         "cinnabar primary redirects to redis",
         10_000,
         () -> call(c3, "GET", KEY0).equals("-MOVED 5061 127.0.0.1:" + r1.port + "\r\n"));
+
+    // And a manual failover driven by our replica against the Redis primary (PAUSED + offset).
+    for (int i = 0; i < 20; i++) {
+      assertThat(r1.call("APPEND", KEY0, "!")).startsWith(":");
+    }
+    Await.until(
+        "redis sees its cinnabar replica",
+        10_000,
+        () -> r1.call("CLUSTER", "NODES").contains("slave " + idR1));
+    assertThat(call(c1, "CLUSTER", "FAILOVER")).isEqualTo("+OK\r\n");
+    Await.until(
+        "cinnabar primary again",
+        15_000,
+        () -> myLine(call(c1, "CLUSTER", "NODES")).contains("myself,master"));
+    assertThat(call(c1, "GET", KEY0)).isEqualTo("$33\r\nfrom-cinnabar!!!!!!!!!!!!!!!!!!!!\r\n");
+    Await.until(
+        "redis follows cinnabar again",
+        15_000,
+        () -> myLine(r1.call("CLUSTER", "NODES")).contains("myself,slave " + idC1));
+
+    // Finally our primary dies: the Redis replica is elected with our surviving primary's vote.
+    Await.until(
+        "redis replica in sync",
+        15_000,
+        () -> r1.call("INFO", "replication").contains("master_link_status:up"));
+    long acks = ackSent(c3);
+    c1.close();
+    Await.until(
+        "redis replica promoted",
+        15_000,
+        () -> myLine(r1.call("CLUSTER", "NODES")).contains("myself,master"));
+    Await.until("our primary voted for it", 5_000, () -> ackSent(c3) == acks + 1);
   }
 }

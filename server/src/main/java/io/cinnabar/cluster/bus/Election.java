@@ -87,6 +87,19 @@ final class Election {
     mfPrimaryOffset = -1;
   }
 
+  /**
+   * Forgets the election after a win (or a TAKEOVER). Redis keeps the won election's state, so a
+   * failover asked within 2 s of a win (e.g. a manual failover back) would be declared won with the
+   * old votes and the old epoch; here it starts a new election.
+   */
+  void clear() {
+    authTime = 0;
+    authSent = false;
+    authCount = 0;
+    authRank = 0;
+    resetManual();
+  }
+
   /** True while a manual failover started here runs. */
   boolean manualRunning() {
     return mfEnd != 0;
@@ -257,7 +270,7 @@ final class Election {
                 + " after successful failover");
       }
       a.takeOver();
-      resetManual();
+      clear();
       return 0;
     }
     cantFailover("Waiting for votes, but majority still not reached.", now, primary, s);

@@ -138,7 +138,7 @@ final class Failover implements Election.Actions {
         pong(n);
       }
     }
-    election.resetManual();
+    election.clear();
     offsetWatched = false;
   }
 

@@ -114,6 +114,16 @@ class ElectionTest {
     e.step(t, REDIS, 40, now - 10, rec);
     assertThat(actions).endsWith("takeover");
     assertThat(me.configEpoch).isEqualTo(4);
+    // Nothing of the won election remains: a later failover (here a manual one, as a replica
+    // again) runs a new election in a new epoch.
+    me.flags = (me.flags & ~ClusterNode.FLAG_PRIMARY) | ClusterNode.FLAG_REPLICA;
+    actions.clear();
+    now += 100;
+    e.startManual(true);
+    assertThat(e.step(t, REDIS, 40, now, rec)).isEqualTo(now);
+    e.step(t, REDIS, 40, now, rec);
+    assertThat(actions).containsExactly("pong", "changed", "request+force");
+    assertThat(e.authEpoch).isEqualTo(5);
   }
 
   @Test
