@@ -249,8 +249,11 @@ class FailoverProcessTest {
       AckedLoad.Result result = mfLoad.verify();
       System.out.println("manual failover: " + result);
       assertThat(result.lostAcked()).as(result.toString()).isZero();
-      assertThat(result.lostUnacked()).as(result.toString()).isZero();
-      assertThat(result.lostNoWait()).as(result.toString()).isZero();
+      String held =
+          "writes held by the manual-failover pause must not run on the old primary before it"
+              + " follows the new one (they would be answered, then dropped by its resync): ";
+      assertThat(result.lostUnacked()).as(held + result).isZero();
+      assertThat(result.lostNoWait()).as(held + result).isZero();
       awaitSameDigests(c);
       // Same offsets on both sides: the old primary continues from the backlog, as in Redis.
       assertThat(mfSync).as("old primary's sync_full, sync_partial_ok").containsExactly("0", "1");
