@@ -122,6 +122,9 @@ public final class Primary {
   private long lastPingMs;
   private boolean getAckPending;
 
+  /** A GETACK asked for explicitly ({@link #requestAcks}): sent even while clients are paused. */
+  private boolean getAckForced;
+
   public long syncFull;
   public long syncPartialOk;
   public long syncPartialErr;
@@ -337,9 +340,12 @@ public final class Primary {
     getAckPending = true;
   }
 
-  /** Asks every replica for a REPLCONF ACK at the end of this event loop batch. */
+  /**
+   * Asks every replica for a REPLCONF ACK at the end of this event loop batch, even while clients
+   * are paused (a shutdown hand-over asks during its own pause, as Redis's sendGetackToReplicas).
+   */
   public void requestAcks() {
-    getAckPending = true;
+    getAckForced = true;
   }
 
   /** Replicas whose last ack is within min-replicas-max-lag (Redis's repl_good_slaves_count). */
@@ -375,11 +381,12 @@ public final class Primary {
 
   /**
    * Once per event loop batch (Redis's beforeSleep): sends the stream, and asks replicas for an ack
-   * when a WAIT started. Not while clients are paused (as Redis): a GETACK would move the offset a
-   * manual failover or shutdown hand-over waits for; it goes out after the pause.
+   * when a WAIT started. A WAIT's GETACK waits while clients are paused (as Redis): it would move
+   * the offset a manual failover hands over at; it goes out after the pause.
    */
   public void beforeSleep() {
-    if (getAckPending && !paused()) {
+    if (getAckForced || (getAckPending && !paused())) {
+      getAckForced = false;
       getAckPending = false;
       source.propagateRaw(GETACK);
     }
