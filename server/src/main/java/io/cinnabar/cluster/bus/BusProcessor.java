@@ -234,6 +234,7 @@ final class BusProcessor {
     if (!link.inbound && m.type == ClusterMessage.PONG) {
       link.node.pongReceivedMs = now;
       link.node.pingSentMs = 0;
+      bus.pingWhenDue(link.node);
       if (bus.failures.reachable(link.node, now)) {
         bus.changed();
       }
