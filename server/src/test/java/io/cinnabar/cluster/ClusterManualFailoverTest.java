@@ -95,13 +95,43 @@ class ClusterManualFailoverTest {
   }
 
   @Test
+  void noFailoverReplicaWaitsForAManualFailover() throws Exception {
+    try (FailoverCluster c =
+        new FailoverCluster(
+            dir,
+            new int[] {1, 0, 0},
+            "cluster-node-timeout",
+            "500",
+            "cluster-election-base-delay",
+            "0",
+            "cluster-election-random-delay",
+            "0")) {
+      Node p0 = c.primaries.get(0);
+      Node r0 = c.replicas.get(0);
+      Node p1 = c.primaries.get(1);
+      assertThat(r0.call("CONFIG", "SET", "cluster-replica-no-failover", "yes"))
+          .isEqualTo("+OK\r\n");
+      Await.until("the flag travels", 5_000, () -> p1.lineAbout(r0).contains("slave,nofailover "));
+      p0.stop();
+      Await.until("p0 failed", 10_000, () -> r0.lineAbout(p0).contains("master,fail "));
+      // With zero election delays a replica allowed to fail over would have won by now.
+      Thread.sleep(1000);
+      assertThat(r0.isPrimary()).isFalse();
+      assertThat(r0.call("CLUSTER", "FAILOVER"))
+          .isEqualTo("-ERR Master is down or failed, please use CLUSTER FAILOVER FORCE\r\n");
+      assertThat(r0.call("CLUSTER", "FAILOVER", "FORCE")).isEqualTo("+OK\r\n");
+      Await.until("r0 promoted by hand", 10_000, r0::isPrimary);
+    }
+  }
+
+  @Test
   void shutdownHandsSlotsToTheReplicaWithoutLosingAckedWrites() throws Exception {
     try (FailoverCluster c =
         new FailoverCluster(dir, new int[] {1, 0, 0}, "cluster-node-timeout", "5000")) {
       Node p0 = c.primaries.get(0);
       Node r0 = c.replicas.get(0);
-      assertThat(p0.call("SET", KEY0, "acked")).isEqualTo("+OK\r\n");
-      assertThat(p0.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      assertThat(FailoverCluster.writeAndWait(p0.port, 1, "SET", KEY0, "acked"))
+          .isEqualTo(":1\r\n");
       long t0 = System.currentTimeMillis();
       try (RespClient cl = new RespClient("127.0.0.1", p0.port)) {
         cl.send("SHUTDOWN", "NOSAVE");
@@ -226,8 +256,7 @@ class ClusterManualFailoverTest {
       for (int pt : new int[] {port, p1.port(), p2.port(), r0.port()}) {
         Await.until(pt + " ok", 20_000, () -> call(pt, "CLUSTER", "INFO").contains("state:ok"));
       }
-      assertThat(call(port, "SET", KEY0, "acked")).isEqualTo("+OK\r\n");
-      assertThat(call(port, "WAIT", "1", "5000")).isEqualTo(":1\r\n");
+      assertThat(FailoverCluster.writeAndWait(port, 1, "SET", KEY0, "acked")).isEqualTo(":1\r\n");
       long t0 = System.currentTimeMillis();
       new ProcessBuilder("kill", "-TERM", Long.toString(p0.pid()))
           .start()

@@ -197,6 +197,17 @@ final class FailoverCluster implements AutoCloseable {
   /** A key of slot 5061: primary 0's when there are 2 or 3 primaries. */
   static final String KEY0 = "bar";
 
+  /**
+   * Runs {@code cmd} then {@code WAIT replicas 5000} on the same connection (WAIT waits for the
+   * writes of its own client) and returns WAIT's reply.
+   */
+  static String writeAndWait(int port, int replicas, String... cmd) {
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      assertThat(c.call(cmd)).doesNotStartWith("-");
+      return c.call("WAIT", Integer.toString(replicas), "5000");
+    }
+  }
+
   static String bulk(String reply) {
     int nl = reply.indexOf("\r\n");
     return nl < 0 ? "" : reply.substring(nl + 2, Math.max(nl + 2, reply.length() - 2));

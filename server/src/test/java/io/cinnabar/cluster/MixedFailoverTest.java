@@ -181,8 +181,8 @@ class MixedFailoverTest {
         }) {
       assertThat(info).contains("cluster_state:ok");
     }
-    assertThat(r1.call("SET", KEY0, "from-redis")).isEqualTo("+OK\r\n");
-    assertThat(r1.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+    assertThat(FailoverCluster.writeAndWait(r1.port, 1, "SET", KEY0, "from-redis"))
+        .isEqualTo(":1\r\n");
 
     // Redis primary killed: the Cinnabar replica wins with a Redis and a Cinnabar vote.
     long t0 = System.currentTimeMillis();

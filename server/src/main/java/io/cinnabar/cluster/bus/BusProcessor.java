@@ -104,7 +104,7 @@ final class BusProcessor {
     m.data = new MessageData.Ping(gossip, ext);
     if (l.node != null && type == ClusterMessage.PING) {
       l.node.pingSentMs = now;
-      bus.checkTimeoutAfter(l.node, bus.settings.timeout() + 1);
+      bus.cron.checkTimeoutAfter(l.node, bus.settings.timeout() + 1);
     }
     l.send(m);
   }
@@ -234,7 +234,7 @@ final class BusProcessor {
     if (!link.inbound && m.type == ClusterMessage.PONG) {
       link.node.pongReceivedMs = now;
       link.node.pingSentMs = 0;
-      bus.pingWhenDue(link.node);
+      bus.cron.pingWhenDue(link.node);
       if (bus.failures.reachable(link.node, now)) {
         bus.changed();
       }
@@ -246,6 +246,11 @@ final class BusProcessor {
       return;
     }
     updateRole(bus, sender, m);
+    if ((sender.flags & ClusterNode.FLAG_NOFAILOVER) != (m.flags & ClusterNode.FLAG_NOFAILOVER)) {
+      // As Redis: the sender's nofailover flag is trusted (replica ranking skips such replicas).
+      sender.flags ^= ClusterNode.FLAG_NOFAILOVER;
+      bus.changed();
+    }
     ClusterNode senderPrimary = sender.is(ClusterNode.FLAG_PRIMARY) ? sender : t.primaryOf(sender);
     boolean dirty = senderPrimary != null && !Arrays.equals(senderPrimary.slots, m.myslots);
     if (sender.is(ClusterNode.FLAG_PRIMARY) && dirty) {

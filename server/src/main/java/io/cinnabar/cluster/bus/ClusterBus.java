@@ -57,7 +57,7 @@ public final class ClusterBus implements AutoCloseable {
   final Membership membership = new Membership(this);
   final FailureDetector failures;
   final Failover failover = new Failover(this);
-  private final BusCron cron = new BusCron(this);
+  final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
   private final ConfigSaver saver;
   private final Consumer<ClusterTopology> publisher;
@@ -410,64 +410,6 @@ public final class ClusterBus implements AutoCloseable {
   /** Valid failure reports about {@code n} (CLUSTER COUNT-FAILURE-REPORTS); bus thread only. */
   public int failureReports(ClusterNode n) {
     return failures.reports(n, System.currentTimeMillis());
-  }
-
-  /**
-   * Beyond Redis, for sub-second failover: a PING's timeout is checked when it runs out instead of
-   * at the next 100 ms cron run.
-   */
-  void checkTimeoutAfter(ClusterNode n, long delayMs) {
-    schedule(
-        () -> {
-          long now = System.currentTimeMillis();
-          if (table.get(n.id) == n && failures.checkTimeout(n, now)) {
-            possiblyFailing(n, now);
-          }
-        },
-        delayMs);
-  }
-
-  /**
-   * Beyond Redis, for sub-second failover: the next PING to {@code n} goes out as soon as its PONG
-   * is older than half the node timeout (Redis's rule) instead of at the next 100 ms cron run.
-   */
-  void pingWhenDue(ClusterNode n) {
-    long half = settings.timeout() / 2;
-    schedule(
-        () -> {
-          BusLink l = links.outboundOf(n);
-          if (table.get(n.id) == n
-              && n.pingSentMs == 0
-              && l != null
-              && l.connected()
-              && System.currentTimeMillis() - n.pongReceivedMs > half) {
-            sendPing(l, ClusterMessage.PING);
-          }
-        },
-        half + 1);
-  }
-
-  /**
-   * {@code n} just turned PFAIL. Beyond Redis (which waits for the next report): FAIL is decided at
-   * once if the reports already in hand make a majority, and otherwise every node gets a PONG whose
-   * gossip carries our report, so the majority forms within a round trip.
-   */
-  void possiblyFailing(ClusterNode n, long now) {
-    failures.pfailNodes++;
-    // Only with a report from another primary already in hand, as Redis decides on a report.
-    if (failures.reports(n, now) > 0 && failures.markFailingIfNeeded(n, now)) {
-      changed();
-      return;
-    }
-    for (ClusterNode o : table.nodes()) {
-      if (o == n || o.is(ClusterNode.FLAG_MYSELF | ClusterNode.FLAG_HANDSHAKE)) {
-        continue;
-      }
-      BusLink l = links.outboundOf(o);
-      if (l != null && l.connected()) {
-        BusProcessor.sendPing(this, l, ClusterMessage.PONG);
-      }
-    }
   }
 
   /** clusterSendFail: tells every node we have a link to that {@code n} is FAIL. */
