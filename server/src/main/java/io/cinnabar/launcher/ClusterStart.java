@@ -16,24 +16,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cinnabar cluster start}: launches N primaries as separate processes, splits the slots
- * among them, joins them with CLUSTER MEET, waits for cluster_state:ok everywhere and prints the
- * nodes. Stays in the foreground (SIGINT/SIGTERM stops the nodes) unless --detach. A directory that
+ * {@code cinnabar cluster start}: launches N primaries and their replicas (one per primary by
+ * default) as separate processes, splits the slots among the primaries, joins every node with
+ * CLUSTER MEET, waits for cluster_state:ok everywhere, attaches the replicas and prints each node's
+ * role. Stays in the foreground (SIGINT/SIGTERM stops the nodes) unless --detach. A directory that
  * already holds a node's nodes.conf is refused rather than reused: a reused node would keep its old
  * identity and slots, which this command does not reconcile.
  */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
-    description = "Start a local cluster: one process per node, slots split evenly.")
+    description =
+        "Start a local cluster: one process per node, slots split evenly among the primaries.")
 final class ClusterStart implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--masters", defaultValue = "3", description = "Primaries (default: 3).")
   int masters;
 
   @Option(
       names = "--replicas-per-master",
-      defaultValue = "0",
-      description = "Replicas per primary (default: 0; failover is not built yet).")
+      defaultValue = "1",
+      description = "Replicas per primary, 0-5 (default: 1).")
   int replicas;
 
   @Option(

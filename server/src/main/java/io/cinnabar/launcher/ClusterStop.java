@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cinnabar cluster stop}: SIGTERM to every node whose pidfile is under --dir, then waits
- * (bounded) for them to exit. Nodes remove their pidfile on a clean exit; a stale one (no such
- * process, or a process that is not a cinnabar node) is reported and removed.
+ * (bounded) for them to exit. Replicas go first: a primary stopped while its replica runs hands its
+ * slots over to it (shutdown hand-over), which is pointless when the whole cluster stops. Nodes
+ * remove their pidfile on a clean exit; a stale one (no such process, or a process that is not a
+ * cinnabar node) is reported and removed.
  */
 @Command(
     name = "stop",
@@ -43,6 +45,7 @@ final class ClusterStop implements Callable<Integer> {
     }
     List<ProcessHandle> stopping = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    List<Boolean> replica = new ArrayList<>();
     for (Path pidfile : pidfiles) {
       String name = pidfile.getParent().getFileName().toString();
       long pid = ClusterLayout.readPid(pidfile);
@@ -52,28 +55,57 @@ final class ClusterStop implements Callable<Integer> {
         Files.deleteIfExists(pidfile);
         continue;
       }
-      h.get().destroy();
       stopping.add(h.get());
       names.add(name);
+      replica.add(isReplica(name));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     int failed = 0;
-    for (int i = 0; i < stopping.size(); i++) {
-      ProcessHandle h = stopping.get(i);
-      long left = Math.max(0, deadline - System.nanoTime());
-      try {
-        h.onExit().get(left, TimeUnit.NANOSECONDS);
-        System.out.println("node " + names.get(i) + ": stopped (pid " + h.pid() + ")");
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
+    for (boolean replicas : new boolean[] {true, false}) {
+      for (int i = 0; i < stopping.size(); i++) {
+        if (replica.get(i) == replicas) {
+          stopping.get(i).destroy();
         }
-        failed++;
-        System.out.println(
-            "node " + names.get(i) + ": still running after SIGTERM (pid " + h.pid() + ")");
+      }
+      for (int i = 0; i < stopping.size(); i++) {
+        if (replica.get(i) == replicas) {
+          failed += awaitExit(stopping.get(i), names.get(i), deadline) ? 0 : 1;
+        }
       }
     }
     return failed == 0 ? 0 : 1;
+  }
+
+  /**
+   * Whether the node in directory {@code name} (its port) says it is a replica; false if unsure.
+   */
+  private static boolean isReplica(String name) {
+    int port;
+    try {
+      port = Integer.parseInt(name);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    try (LauncherResp c = new LauncherResp("127.0.0.1", port, 1000)) {
+      return c.callString("INFO", "replication").contains("role:slave");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean awaitExit(ProcessHandle h, String name, long deadline) {
+    long left = Math.max(0, deadline - System.nanoTime());
+    try {
+      h.onExit().get(left, TimeUnit.NANOSECONDS);
+      System.out.println("node " + name + ": stopped (pid " + h.pid() + ")");
+      return true;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      System.out.println("node " + name + ": still running after SIGTERM (pid " + h.pid() + ")");
+      return false;
+    }
   }
 
   /**

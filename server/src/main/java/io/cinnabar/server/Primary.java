@@ -139,6 +139,9 @@ public final class Primary {
   private long lastPingMs;
   private boolean getAckPending;
 
+  /** A GETACK asked for explicitly ({@link #requestAcks}): sent even while clients are paused. */
+  private boolean getAckForced;
+
   public long syncFull;
   public long syncPartialOk;
   public long syncPartialErr;
@@ -360,9 +363,12 @@ public final class Primary {
     getAckPending = true;
   }
 
-  /** Asks every replica for a REPLCONF ACK at the end of this event loop batch. */
+  /**
+   * Asks every replica for a REPLCONF ACK at the end of this event loop batch, even while clients
+   * are paused (a shutdown hand-over asks during its own pause, as Redis's sendGetackToReplicas).
+   */
   public void requestAcks() {
-    getAckPending = true;
+    getAckForced = true;
   }
 
   /** Replicas whose last ack is within min-replicas-max-lag (Redis's repl_good_slaves_count). */
@@ -398,14 +404,21 @@ public final class Primary {
 
   /**
    * Once per event loop batch (Redis's beforeSleep): sends the stream, and asks replicas for an ack
-   * when a WAIT started.
+   * when a WAIT started. A WAIT's GETACK waits while clients are paused (as Redis): it would move
+   * the offset a manual failover hands over at; it goes out after the pause.
    */
   public void beforeSleep() {
-    if (getAckPending) {
+    if (getAckForced || (getAckPending && !paused())) {
+      getAckForced = false;
       getAckPending = false;
       source.propagateRaw(GETACK);
     }
     flush();
+  }
+
+  /** CLIENT PAUSE, a manual failover or a shutdown hand-over holds clients. */
+  private boolean paused() {
+    return server.pauseEndMs > 0 && System.currentTimeMillis() < server.pauseEndMs;
   }
 
   // ---- cron --------------------------------------------------------------------------------
@@ -420,7 +433,8 @@ public final class Primary {
       return;
     }
     long period = server.config.getLong("repl-ping-replica-period") * 1000L;
-    if (!replicas.isEmpty() && now - lastPingMs >= period) {
+    // No PING while clients are paused either (Redis skips it during a manual failover).
+    if (!replicas.isEmpty() && now - lastPingMs >= period && !paused()) {
       lastPingMs = now;
       source.propagateRaw(PING);
     }

@@ -61,7 +61,7 @@ class ClusterLauncherTest {
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }
 
-  /** Three consecutive free ports whose bus ports (+10000) are free too. */
+  /** Six consecutive free ports whose bus ports (+10000) are free too. */
   private static int freeBase() {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = ThreadLocalRandom.current().nextInt(15000, 22000);
@@ -85,8 +85,9 @@ class ClusterLauncherTest {
     }
   }
 
+  /** The default: three primaries and one replica each (ports base+3.. follow base+0..). */
   @Test
-  void startsThreePrimariesServesKeysAndStops() throws Exception {
+  void startsThreePrimariesAndThreeReplicasServesKeysAndStops() throws Exception {
     int base = freeBase();
     Path dir = tmp.resolve("c");
     Run start =
@@ -116,6 +117,21 @@ class ClusterLauncherTest {
         assertThat(c.call("CLUSTER", "MYID")).contains(m.group(1));
       }
     }
+    for (int i = 0; i < 3; i++) {
+      Matcher m =
+          Pattern.compile(
+                  "(?m)^[0-9a-f]{40} +127\\.0\\.0\\.1:" + (base + 3 + i) + " +replica +- +(\\d+)$")
+              .matcher(start.out());
+      assertThat(m.find()).as(start.out()).isTrue();
+      long pid = Long.parseLong(m.group(1));
+      nodePids.add(pid);
+      pids.add(pid);
+      try (RespClient c = new RespClient("127.0.0.1", base + 3 + i)) {
+        String info = c.call("INFO", "replication");
+        assertThat(info)
+            .contains("role:slave", "master_port:" + (base + i), "master_link_status:up");
+      }
+    }
     // "foo" hashes to slot 12182: the third node's.
     try (RespClient c = new RespClient("127.0.0.1", base)) {
       assertThat(c.call("SET", "foo", "bar"))
@@ -128,7 +144,13 @@ class ClusterLauncherTest {
       assertThat(c.call("GET", "foo")).isEqualTo("-MOVED 12182 127.0.0.1:" + (base + 2) + "\r\n");
     }
     try (RespClient c = new RespClient("127.0.0.1", base + 2)) {
+      assertThat(c.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
       assertThat(c.call("GET", "foo")).isEqualTo("$3\r\nbar\r\n");
+    }
+    try (RespClient r = new RespClient("127.0.0.1", base + 5)) {
+      assertThat(r.call("GET", "foo")).isEqualTo("-MOVED 12182 127.0.0.1:" + (base + 2) + "\r\n");
+      assertThat(r.call("READONLY")).isEqualTo("+OK\r\n");
+      assertThat(r.call("GET", "foo")).isEqualTo("$3\r\nbar\r\n");
     }
 
     Run again =
@@ -138,7 +160,7 @@ class ClusterLauncherTest {
 
     Run stop = cinnabar("cluster", "stop", "--dir", dir.toString());
     assertThat(stop.code()).as(stop.out()).isZero();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 6; i++) {
       assertThat(stop.out())
           .contains("node " + (base + i) + ": stopped (pid " + nodePids.get(i) + ")");
       Optional<ProcessHandle> h = ProcessHandle.of(nodePids.get(i));
@@ -154,8 +176,9 @@ class ClusterLauncherTest {
     assertThat(ClusterLayout.pidfiles(dir)).isEmpty();
   }
 
+  /** --replicas-per-master 0: primaries only, on base..base+2; base+3 stays free. */
   @Test
-  void startsPrimariesWithReplicas() throws Exception {
+  void startsPrimariesOnlyWhenAskedForNoReplicas() throws Exception {
     int base = freeBase();
     Path dir = tmp.resolve("r");
     Run start =
@@ -164,7 +187,7 @@ class ClusterLauncherTest {
             "start",
             "--detach",
             "--replicas-per-master",
-            "1",
+            "0",
             "--base-port",
             "" + base,
             "--dir",
@@ -184,15 +207,10 @@ class ClusterLauncherTest {
       }
     }
     assertThat(primaries).as(start.out()).isEqualTo(3);
-    assertThat(replicas).as(start.out()).isEqualTo(3);
-    // The fourth node follows the first; a write there reaches it.
-    try (RespClient p = new RespClient("127.0.0.1", base);
-        RespClient r = new RespClient("127.0.0.1", base + 3)) {
-      assertThat(r.call("INFO", "replication")).contains("master_link_status:up");
-      assertThat(p.call("SET", "{b}k", "v")).isEqualTo("+OK\r\n"); // slot 3300: the first node
-      assertThat(p.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
-      assertThat(r.call("READONLY")).isEqualTo("+OK\r\n");
-      assertThat(r.call("GET", "{b}k")).isEqualTo("$1\r\nv\r\n");
+    assertThat(replicas).as(start.out()).isZero();
+    assertThat(free(base + 3)).isTrue();
+    try (RespClient p = new RespClient("127.0.0.1", base)) {
+      assertThat(p.call("CLUSTER", "INFO")).contains("cluster_known_nodes:3");
     }
     Run stop = cinnabar("cluster", "stop", "--dir", dir.toString());
     assertThat(stop.code()).as(stop.out()).isZero();

@@ -19,15 +19,27 @@ public final class RespClient implements AutoCloseable {
   private final OutputStream out;
 
   public RespClient(String host, int port) {
+    this(host, port, 10_000);
+  }
+
+  /** A client whose connect and every read give up after {@code timeoutMillis}. */
+  public RespClient(String host, int port, int timeoutMillis) {
+    Socket s = new Socket();
     try {
-      socket = new Socket(host, port);
-      socket.setSoTimeout(10_000);
-      socket.setTcpNoDelay(true);
-      in = new java.io.BufferedInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
+      s.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
+      s.setSoTimeout(timeoutMillis);
+      s.setTcpNoDelay(true);
+      in = new java.io.BufferedInputStream(s.getInputStream());
+      out = s.getOutputStream();
     } catch (IOException e) {
+      try {
+        s.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw new UncheckedIOException(e);
     }
+    socket = s;
   }
 
   /** Sends a command and returns its reply's wire text (latin-1), e.g. "+OK\r\n". */
