@@ -346,10 +346,14 @@ final class Failover implements Election.Actions {
   void setPrimary(ClusterNode primary) {
     bus.setMyPrimary(primary);
     election.resetManual();
-    resetPrimaryManual();
+    // As Redis (one thread there): writes held by a manual failover's pause must see the new
+    // owner (MOVED), never run here. So the routing view goes out first, then the keyspace
+    // thread is told to follow, then (queued behind it on the same loop) to unpause.
+    bus.publish();
     if (!primary.ip.isEmpty() && primary.port > 0) {
       control.follow(primary.ip, primary.port);
     }
+    resetPrimaryManual();
   }
 
   /** Replicas of {@code p} that are neither FAIL nor PFAIL (clusterCountNonFailingSlaves). */
