@@ -21,6 +21,9 @@ public final class NodeTable {
   private final ClusterNode[] migratingTo = new ClusterNode[ClusterNode.SLOTS];
   private final ClusterNode[] importingFrom = new ClusterNode[ClusterNode.SLOTS];
 
+  /** Entries set in migratingTo plus importingFrom. */
+  private int open;
+
   public ClusterNode myself;
   public long currentEpoch;
   public long lastVoteEpoch;
@@ -82,10 +85,10 @@ public final class NodeTable {
         owners[s] = null;
       }
       if (migratingTo[s] == n) {
-        migratingTo[s] = null;
+        setMigratingTo(s, null);
       }
       if (importingFrom[s] == n) {
-        importingFrom[s] = null;
+        setImportingFrom(s, null);
       }
     }
   }
@@ -126,11 +129,18 @@ public final class NodeTable {
   }
 
   public void setMigratingTo(int slot, ClusterNode n) {
+    open += (n != null ? 1 : 0) - (migratingTo[slot] != null ? 1 : 0);
     migratingTo[slot] = n;
   }
 
   public void setImportingFrom(int slot, ClusterNode n) {
+    open += (n != null ? 1 : 0) - (importingFrom[slot] != null ? 1 : 0);
     importingFrom[slot] = n;
+  }
+
+  /** True when some slot is migrating or importing (the routing view then carries both maps). */
+  public boolean anyOpen() {
+    return open != 0;
   }
 
   /** The node's primary when it is a replica of a known node, else null. */

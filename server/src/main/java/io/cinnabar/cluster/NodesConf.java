@@ -348,18 +348,37 @@ public final class NodesConf {
   }
 
   private static void appendSlotRanges(StringBuilder sb, ClusterNode n) {
+    // Whole bytes of the bitmap that are all clear (outside a range) or all set (inside one) are
+    // skipped 8 slots at a time: CLUSTER SETSLOT renders this file on every call.
+    byte[] bits = n.slots;
     int start = -1;
-    for (int s = 0; s <= ClusterNode.SLOTS; s++) {
-      boolean has = s < ClusterNode.SLOTS && n.hasSlot(s);
+    int s = 0;
+    while (s < ClusterNode.SLOTS) {
+      if ((s & 7) == 0) {
+        byte b = bits[s >> 3];
+        if ((b == 0 && start < 0) || (b == (byte) 0xFF && start >= 0)) {
+          s += 8;
+          continue;
+        }
+      }
+      boolean has = (bits[s >> 3] & (1 << (s & 7))) != 0;
       if (has && start < 0) {
         start = s;
       } else if (!has && start >= 0) {
-        sb.append(' ').append(start);
-        if (s - 1 != start) {
-          sb.append('-').append(s - 1);
-        }
+        appendRange(sb, start, s - 1);
         start = -1;
       }
+      s++;
+    }
+    if (start >= 0) {
+      appendRange(sb, start, ClusterNode.SLOTS - 1);
+    }
+  }
+
+  private static void appendRange(StringBuilder sb, int start, int end) {
+    sb.append(' ').append(start);
+    if (end != start) {
+      sb.append('-').append(end);
     }
   }
 }

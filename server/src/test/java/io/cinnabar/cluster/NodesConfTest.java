@@ -33,6 +33,35 @@ class NodesConfTest {
     assertThat(NodesConf.render(NodesConf.parse(text))).isEqualTo(text);
   }
 
+  /**
+   * Slot ranges render byte-skipping; random runs (single slots, byte-aligned and unaligned runs,
+   * the last slot) must come back as the same bitmap.
+   */
+  @Test
+  void randomSlotRangesRoundTrip() throws Exception {
+    java.util.Random rnd = new java.util.Random(42);
+    for (int round = 0; round < 200; round++) {
+      NodeTable t = NodesConf.parse(MYSELF + "vars currentEpoch 1 lastVoteEpoch 0\n");
+      ClusterNode me = t.myself;
+      for (int s = 0; s < ClusterNode.SLOTS; s++) {
+        t.unassignSlot(s);
+      }
+      boolean on = rnd.nextBoolean();
+      for (int s = 0; s < ClusterNode.SLOTS; ) {
+        int run = 1 + rnd.nextInt(round % 2 == 0 ? 20 : 2000);
+        for (int i = s; i < Math.min(ClusterNode.SLOTS, s + run); i++) {
+          if (on) {
+            t.assignSlot(me, i);
+          }
+        }
+        s += run;
+        on = !on;
+      }
+      NodeTable back = NodesConf.parse(NodesConf.render(t));
+      assertThat(back.myself.slots).as("round " + round).isEqualTo(me.slots);
+    }
+  }
+
   @Test
   void parsesEveryField() throws Exception {
     NodeTable t = NodesConf.parse(Recorded.text("fail-16823", "nodes.conf"));

@@ -124,6 +124,10 @@ final class Membership {
         lastIndex = o == null ? ClusterTopology.NONE : indexOf(o, index, nodes);
       }
       owners[s] = lastIndex;
+    }
+    // Rebuilt after every change (each SETSLOT of a reshard): the open-slot maps only when some
+    // slot is open.
+    for (int s = 0; table.anyOpen() && s < owners.length; s++) {
       ClusterNode to = table.migratingTo(s);
       if (to != null) {
         migrating = migrating == null ? noneArray() : migrating;

@@ -322,8 +322,10 @@ class AtomicMigrationTest {
       for (int i = 0; i < 2000; i++) {
         ca.readReply();
       }
-      sleeper.send("DEBUG", "SLEEP", "0.5"); // the target stalls: the job stays mid-snapshot
-      Thread.sleep(50);
+      // The target stalls long enough (also on a slow CI machine) that the job is still
+      // mid-snapshot when the writes below run.
+      sleeper.send("DEBUG", "SLEEP", "3");
+      Thread.sleep(200);
       assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "0", "NODE", id(cb)))
           .isEqualTo("+OK\r\n");
       Await.until("syncing", 5_000, () -> state(ca).contains("syncing"));
