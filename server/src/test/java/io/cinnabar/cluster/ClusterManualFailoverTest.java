@@ -249,13 +249,19 @@ class ClusterManualFailoverTest {
           "r0 in sync",
           20_000,
           () -> call(r0.port(), "INFO", "replication").contains("master_link_status:up"));
-      Await.until(
-          "p1 sees r0 as replica",
-          20_000,
-          () -> call(p1.port(), "CLUSTER", "NODES").contains("slave " + id0));
+      for (int pt : new int[] {p1.port(), p2.port()}) {
+        Await.until(
+            pt + " sees r0 as replica",
+            20_000,
+            () -> call(pt, "CLUSTER", "NODES").contains("slave " + id0));
+      }
       for (int pt : new int[] {port, p1.port(), p2.port(), r0.port()}) {
         Await.until(pt + " ok", 20_000, () -> call(pt, "CLUSTER", "INFO").contains("state:ok"));
       }
+      // The voters refuse a request whose config epoch is older than the slots' (r0 must have
+      // heard p0's epoch, settled by the collision rule after ADDSLOTS, before it can win).
+      int[] all = {port, p1.port(), p2.port(), r0.port()};
+      Await.until("config epochs settled and known everywhere", 20_000, () -> epochsAgree(all));
       assertThat(FailoverCluster.writeAndWait(port, 1, "SET", KEY0, "acked")).isEqualTo(":1\r\n");
       long t0 = System.currentTimeMillis();
       new ProcessBuilder("kill", "-TERM", Long.toString(p0.pid()))
@@ -271,5 +277,26 @@ class ClusterManualFailoverTest {
     } finally {
       p0.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
     }
+  }
+
+  /** Every node sees the same primaries with the same, distinct, config epochs. */
+  private static boolean epochsAgree(int[] ports) {
+    java.util.Set<String> first = null;
+    for (int pt : ports) {
+      java.util.Set<String> view = new java.util.TreeSet<>();
+      java.util.Set<String> epochs = new java.util.HashSet<>();
+      for (String line : FailoverCluster.bulk(call(pt, "CLUSTER", "NODES")).split("\n")) {
+        String[] f = line.trim().split(" ");
+        if (f.length > 8 && f[2].contains("master")) {
+          view.add(f[0] + "=" + f[6]);
+          epochs.add(f[6]);
+        }
+      }
+      if (epochs.size() != view.size() || (first != null && !first.equals(view))) {
+        return false;
+      }
+      first = view;
+    }
+    return true;
   }
 }
