@@ -296,12 +296,17 @@ final class InfoCommand {
     return String.format(Locale.ROOT, "%.2f", b == 0 ? 0.0 : (double) a / b);
   }
 
+  /** Read once: in a container the JDK reads cgroup files for it (about a millisecond a call). */
+  private static volatile long totalSystemMemory;
+
   private static long totalSystemMemory() {
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getTotalMemorySize();
+    if (totalSystemMemory == 0) {
+      java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+      if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+        totalSystemMemory = sun.getTotalMemorySize();
+      }
     }
-    return 0;
+    return totalSystemMemory;
   }
 
   private static void persistence(Info o, ServerContext s) {
