@@ -3,6 +3,7 @@ package io.cinnabar.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
 import java.io.File;
 import java.io.IOException;
@@ -54,36 +55,8 @@ class ProcessClusterTest {
   /** Starts {@code cinnabar server} in a JVM of its own, sized for CI (C1 only, small heap). */
   private int startNode(int i) throws IOException {
     int port = TestServer.freePort();
-    Path d = dir.resolve("n" + i);
-    Files.createDirectories(d);
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.cinnabar.launcher.Main",
-                "server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--dir",
-                d.toString(),
-                "--cluster-enabled",
-                "yes",
-                "--cluster-port",
-                Integer.toString(TestServer.freePort())));
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(d.resolve("log").toFile())
-            .start();
+        ServerProcess.startClusterNode(dir.resolve("n" + i), port, TestServer.freePort(), "128m");
     started.add(p);
     return port;
   }

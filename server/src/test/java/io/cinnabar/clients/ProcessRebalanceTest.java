@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.launcher.Main;
 import io.cinnabar.testkit.Await;
 import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -13,7 +14,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,37 +65,9 @@ class ProcessRebalanceTest {
   private Process startNode(int i) throws IOException {
     int port = TestServer.freePort();
     int busPort = TestServer.freePort();
-    Path d = dir.resolve("n" + i);
-    Files.createDirectories(d);
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.cinnabar.launcher.Main",
-            "server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            d.toString(),
-            "--cluster-enabled",
-            "yes",
-            "--cluster-node-timeout",
-            "3000",
-            "--cluster-port",
-            Integer.toString(busPort));
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(d.resolve("log").toFile())
-            .start();
+        ServerProcess.startClusterNode(
+            dir.resolve("n" + i), port, busPort, "256m", "--cluster-node-timeout", "3000");
     started.add(p);
     ports.add(port);
     busPorts.add(busPort);

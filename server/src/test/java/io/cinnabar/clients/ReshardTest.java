@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
+import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
 import java.io.File;
 import java.io.IOException;
@@ -61,35 +62,8 @@ class ReshardTest {
   /** A Cinnabar node in a JVM of its own (C1 only, small heap, as ProcessClusterTest). */
   private int startProcess(String name) throws IOException, InterruptedException {
     int port = TestServer.freePort();
-    Path d = dir.resolve(name);
-    Files.createDirectories(d);
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx128m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.cinnabar.launcher.Main",
-            "server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            d.toString(),
-            "--cluster-enabled",
-            "yes",
-            "--cluster-port",
-            Integer.toString(TestServer.freePort()));
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(d.resolve("log").toFile())
-            .start();
+        ServerProcess.startClusterNode(dir.resolve(name), port, TestServer.freePort(), "128m");
     started.add(p);
     ClusterClientsTest.await("node " + port + " up", () -> pingable(port));
     return port;

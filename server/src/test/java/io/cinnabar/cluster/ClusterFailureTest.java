@@ -50,16 +50,7 @@ class ClusterFailureTest {
         cmd.addAll(List.of(RealRedis.executable(), "--appendonly", "no"));
         cmd.addAll(List.of("--cluster-config-file", "nodes.conf"));
       } else {
-        cmd.addAll(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.cinnabar.launcher.Main",
-                "server"));
+        cmd.addAll(io.cinnabar.testkit.ServerProcess.command("128m"));
       }
       cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
       cmd.addAll(List.of("--save", "", "--dir", home.toString(), "--cluster-enabled", "yes"));

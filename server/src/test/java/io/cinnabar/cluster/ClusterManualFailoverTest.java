@@ -176,33 +176,8 @@ class ClusterManualFailoverTest {
 
   /** A node in a JVM of its own, for the SIGTERM path of the launcher. */
   private static Process startProcess(Path home, int port, int cport) throws Exception {
-    java.nio.file.Files.createDirectories(home);
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx128m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.cinnabar.launcher.Main",
-            "server",
-            "--port",
-            "" + port,
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            home.toString(),
-            "--cluster-enabled",
-            "yes",
-            "--cluster-port",
-            "" + cport,
-            "--cluster-node-timeout",
-            "5000")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("log").toFile()))
-        .start();
+    return io.cinnabar.testkit.ServerProcess.startClusterNode(
+        home, port, cport, "128m", "--cluster-node-timeout", "5000");
   }
 
   private static String call(int port, String... args) {

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
  * its nodes.conf. Every signal goes to the PID this node started, never by name.
  */
 final class Node {
-  static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   final boolean redis;
   final int port = TestServer.freePort();
@@ -41,9 +40,8 @@ final class Node {
       cmd.addAll(List.of(RealRedis.executable(), "--appendonly", "no"));
       cmd.addAll(List.of("--enable-debug-command", "yes"));
     } else {
-      cmd.addAll(List.of(JAVA, "-Xmx160m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-      cmd.addAll(List.of("io.cinnabar.launcher.Main", "server", "--enable-debug-command", "yes"));
+      cmd.addAll(io.cinnabar.testkit.ServerProcess.command("160m"));
+      cmd.addAll(List.of("--enable-debug-command", "yes"));
     }
     cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
     cmd.addAll(List.of("--save", "", "--dir", home.toString(), "--cluster-enabled", "yes"));
