@@ -71,7 +71,14 @@ public final class ClusterNode {
     } else {
       slots[slot >> 3] &= (byte) ~(1 << (slot & 7));
     }
+    slotRanges = null;
   }
+
+  /**
+   * The slots as nodes.conf and CLUSTER NODES list them (" 0-5460 5462"), rendered once per change:
+   * every save renders every node's line.
+   */
+  String slotRanges; // written by NodesConf; the bus thread only
 
   public int slotCount() {
     int n = 0;

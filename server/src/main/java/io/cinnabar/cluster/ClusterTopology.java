@@ -20,7 +20,7 @@ public final class ClusterTopology {
   private final String myId;
   private final String[] ids;
   private final String[] endpoints;
-  private final short[] owners;
+  private final SlotMap owners;
   private final int myself;
   private final int myPrimary;
   private final boolean ok;
@@ -31,20 +31,36 @@ public final class ClusterTopology {
    * Per slot, the node myself migrates it to / imports it from, or {@link #NONE}; null when no slot
    * is open, so the routing fast path tests one field.
    */
-  private final short[] migrating;
+  private final SlotMap migrating;
 
-  private final short[] importing;
+  private final SlotMap importing;
+
+  /** Per node index: {@link #ROLE_PRIMARY}, {@link #ROLE_REPLICA}, or 0 (not in the table). */
+  private final byte[] roles;
+
+  /**
+   * Orders this view against CLUSTER SETSLOTs the keyspace thread applied to its own copy before
+   * the bus did (see {@link #withSlot}): the bus stamps the last such change it has applied.
+   */
+  private final long seq;
+
+  public static final byte ROLE_PRIMARY = 1;
+  public static final byte ROLE_REPLICA = 2;
 
   private ClusterTopology(
       String myId,
       String[] ids,
       String[] endpoints,
-      short[] owners,
+      SlotMap owners,
       int myPrimary,
       boolean ok,
-      short[] migrating,
-      short[] importing) {
+      SlotMap migrating,
+      SlotMap importing,
+      byte[] roles,
+      long seq) {
     this.myId = myId;
+    this.roles = roles;
+    this.seq = seq;
     this.migrating = migrating;
     this.importing = importing;
     this.ids = ids;
@@ -54,16 +70,10 @@ public final class ClusterTopology {
     this.myPrimary = myPrimary;
     this.ok = ok;
     int assigned = 0;
-    boolean[] serving = new boolean[ids.length];
-    for (short o : owners) {
-      if (o != NONE) {
-        assigned++;
-        serving[o] = true;
-      }
-    }
     int n = 0;
-    for (boolean s : serving) {
-      n += s ? 1 : 0;
+    for (int c : owners.counts(ids.length)) {
+      assigned += c;
+      n += c > 0 ? 1 : 0;
     }
     this.slotsAssigned = assigned;
     this.size = n;
@@ -145,7 +155,17 @@ public final class ClusterTopology {
     for (int i = 0; i < ids.length; i++) {
       eps[i] = endpoints.getOrDefault(ids[i], ":0");
     }
-    return new ClusterTopology(myId, ids, eps, owners, primary, ok, migrating, importing);
+    return new ClusterTopology(
+        myId,
+        ids,
+        eps,
+        SlotMap.of(owners),
+        primary,
+        ok,
+        open ? SlotMap.of(migrating) : null,
+        open ? SlotMap.of(importing) : null,
+        new byte[ids.length],
+        0);
   }
 
   /** Node indexes for a per-slot array of ids (adding unseen ids), or null if none is set. */
@@ -177,28 +197,71 @@ public final class ClusterTopology {
 
   /**
    * A topology from node indexes, the bus's cheap path: {@code ids[i]} / {@code endpoints[i]}
-   * describe node i, {@code owners[slot]} (and {@code migrating} / {@code importing}, null when no
-   * slot is open) hold node indexes or {@link #NONE}. The arrays are taken, not copied.
+   * describe node i, {@code owners} (and {@code migrating} / {@code importing}, both null when no
+   * slot is open) map slots to node indexes or {@link #NONE}; {@code roles[i]} is {@link
+   * #ROLE_PRIMARY} or {@link #ROLE_REPLICA} (0 for an id not in the table), {@code seq} the last
+   * keyspace-side SETSLOT applied (see {@link #withSlot}). The arrays are taken, not copied.
    */
   public static ClusterTopology ofIndexes(
       String myId,
       String[] ids,
       String[] endpoints,
-      short[] owners,
+      SlotMap owners,
       int myPrimary,
       boolean ok,
-      short[] migrating,
-      short[] importing) {
-    if (owners.length != SlotHash.SLOTS) {
-      throw new IllegalArgumentException("need " + SlotHash.SLOTS + " slots");
-    }
+      SlotMap migrating,
+      SlotMap importing,
+      byte[] roles,
+      long seq) {
     if ((migrating == null) != (importing == null)) {
-      short[] none = new short[SlotHash.SLOTS];
-      Arrays.fill(none, (short) NONE);
-      migrating = migrating == null ? none : migrating;
-      importing = importing == null ? none : importing;
+      migrating = migrating == null ? SlotMap.EMPTY : migrating;
+      importing = importing == null ? SlotMap.EMPTY : importing;
     }
-    return new ClusterTopology(myId, ids, endpoints, owners, myPrimary, ok, migrating, importing);
+    return new ClusterTopology(
+        myId, ids, endpoints, owners, myPrimary, ok, migrating, importing, roles, seq);
+  }
+
+  /**
+   * This view with one slot changed, for a CLUSTER SETSLOT the keyspace thread answers before the
+   * bus has applied it to the node table: {@code owner} is the slot's new owner index (or the
+   * current one), {@code migratingTo} / {@code importingFrom} the slot's open state ({@link #NONE}:
+   * closed). The bus's next view, stamped with {@code seq} or later, replaces it.
+   */
+  public ClusterTopology withSlot(
+      int slot, int owner, int migratingTo, int importingFrom, long seq) {
+    SlotMap m = migrating;
+    SlotMap i = importing;
+    if (migratingTo(slot) != migratingTo || importingFrom(slot) != importingFrom) {
+      m = (m == null ? SlotMap.EMPTY : m).with(slot, migratingTo);
+      i = (i == null ? SlotMap.EMPTY : i).with(slot, importingFrom);
+    }
+    return new ClusterTopology(
+        myId, ids, endpoints, owners.with(slot, owner), myPrimary, ok, m, i, roles, seq);
+  }
+
+  /** See {@link #withSlot}: the last keyspace-side SETSLOT this view includes. */
+  public long seq() {
+    return seq;
+  }
+
+  /** The index of the table's node with this id, or {@link #NONE}. */
+  public int indexOf(String id) {
+    for (int i = 0; i < ids.length; i++) {
+      if (roles[i] != 0 && ids[i].equals(id)) {
+        return i;
+      }
+    }
+    return NONE;
+  }
+
+  /** True when node {@code index} is a replica. */
+  public boolean isReplica(int index) {
+    return roles[index] == ROLE_REPLICA;
+  }
+
+  /** The number of slots node {@code index} owns. */
+  public int slotCount(int index) {
+    return owners.counts(ids.length)[index];
   }
 
   /** A lone node's view: the slots set in {@code myself.slots} are served here. */
@@ -221,7 +284,7 @@ public final class ClusterTopology {
 
   /** Index of the slot's owner (compare with {@link #myself()}), or {@link #NONE}. */
   public int owner(int slot) {
-    return owners[slot];
+    return owners.get(slot);
   }
 
   public int myself() {
@@ -249,21 +312,21 @@ public final class ClusterTopology {
 
   /** True when myself migrates or imports this slot (CLUSTER SETSLOT MIGRATING / IMPORTING). */
   public boolean open(int slot) {
-    return migrating != null && (migrating[slot] != NONE || importing[slot] != NONE);
+    return migrating != null && (migrating.get(slot) != NONE || importing.get(slot) != NONE);
   }
 
   /** Index of the node myself migrates the slot to, or {@link #NONE}. */
   public int migratingTo(int slot) {
-    return migrating == null ? NONE : migrating[slot];
+    return migrating == null ? NONE : migrating.get(slot);
   }
 
   /** Index of the node myself imports the slot from, or {@link #NONE}. */
   public int importingFrom(int slot) {
-    return importing == null ? NONE : importing[slot];
+    return importing == null ? NONE : importing.get(slot);
   }
 
   public boolean servedHere(int slot) {
-    return owners[slot] == myself;
+    return owners.get(slot) == myself;
   }
 
   public int slotsAssigned() {

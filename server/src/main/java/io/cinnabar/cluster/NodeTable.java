@@ -24,6 +24,17 @@ public final class NodeTable {
   /** Entries set in migratingTo plus importingFrom. */
   private int open;
 
+  /**
+   * Bumped by every change of the node set or order: the bus rebuilds the routing view's node list
+   * and slot maps then; otherwise it patches the slots recorded in {@link #dirty}.
+   */
+  private int version;
+
+  /** Slots whose owner or open state changed since {@link #takeDirtySlots}; see there. */
+  private final int[] dirty = new int[64];
+
+  private int dirtyCount;
+
   public ClusterNode myself;
   public long currentEpoch;
   public long lastVoteEpoch;
@@ -40,11 +51,34 @@ public final class NodeTable {
     return nodes.size();
   }
 
+  /** See {@link #version}. */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * The slots whose owner or open state changed since the last call, or null when too many did to
+   * list (the caller rebuilds its slot maps); the record starts again empty.
+   */
+  public int[] takeDirtySlots() {
+    int[] out = dirtyCount > dirty.length ? null : java.util.Arrays.copyOf(dirty, dirtyCount);
+    dirtyCount = 0;
+    return out;
+  }
+
+  private void dirty(int slot) {
+    if (dirtyCount < dirty.length) {
+      dirty[dirtyCount] = slot;
+    }
+    dirtyCount = Math.min(dirtyCount + 1, dirty.length + 1);
+  }
+
   /** Adds a node, or returns the one already known by that id. */
   public ClusterNode getOrCreate(String id) {
     return nodes.computeIfAbsent(
         id,
         k -> {
+          version++;
           ClusterNode n = new ClusterNode();
           n.id = k;
           return n;
@@ -52,11 +86,13 @@ public final class NodeTable {
   }
 
   public void add(ClusterNode n) {
+    version++;
     nodes.put(n.id, n);
   }
 
   /** Gives a node its real id (clusterRenameNode), keeping its slots. */
   public void rename(ClusterNode n, String id) {
+    version++;
     nodes.remove(n.id);
     n.id = id;
     nodes.put(id, n);
@@ -64,6 +100,7 @@ public final class NodeTable {
 
   /** Puts these nodes first, in this order, ahead of the others (which keep their order). */
   void reorder(Collection<ClusterNode> first) {
+    version++;
     Map<String, ClusterNode> rest = new LinkedHashMap<>(nodes);
     nodes.clear();
     for (ClusterNode n : first) {
@@ -76,6 +113,7 @@ public final class NodeTable {
    * Forgets a node, its failure reports and every slot, migration and primary link pointing at it.
    */
   public void remove(ClusterNode n) {
+    version++;
     nodes.remove(n.id);
     for (ClusterNode o : nodes.values()) {
       o.failReports.forgetSender(n);
@@ -108,6 +146,7 @@ public final class NodeTable {
     }
     owners[slot] = n;
     n.setSlot(slot, true);
+    dirty(slot);
     return true;
   }
 
@@ -117,6 +156,7 @@ public final class NodeTable {
     if (n != null) {
       n.setSlot(slot, false);
       owners[slot] = null;
+      dirty(slot);
     }
   }
 
@@ -130,11 +170,17 @@ public final class NodeTable {
 
   public void setMigratingTo(int slot, ClusterNode n) {
     open += (n != null ? 1 : 0) - (migratingTo[slot] != null ? 1 : 0);
+    if (migratingTo[slot] != n) {
+      dirty(slot);
+    }
     migratingTo[slot] = n;
   }
 
   public void setImportingFrom(int slot, ClusterNode n) {
     open += (n != null ? 1 : 0) - (importingFrom[slot] != null ? 1 : 0);
+    if (importingFrom[slot] != n) {
+      dirty(slot);
+    }
     importingFrom[slot] = n;
   }
 

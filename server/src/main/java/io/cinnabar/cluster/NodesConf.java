@@ -320,7 +320,7 @@ public final class NodesConf {
     sb.append(' ').append(Long.toUnsignedString(epoch));
     sb.append(n.linkConnected || n.is(ClusterNode.FLAG_MYSELF) ? " connected" : " disconnected");
     appendSlotRanges(sb, n);
-    if (n.is(ClusterNode.FLAG_MYSELF)) {
+    if (n.is(ClusterNode.FLAG_MYSELF) && t.anyOpen()) {
       for (int s = 0; s < ClusterNode.SLOTS; s++) {
         ClusterNode to = t.migratingTo(s);
         ClusterNode from = t.importingFrom(s);
@@ -348,6 +348,17 @@ public final class NodesConf {
   }
 
   private static void appendSlotRanges(StringBuilder sb, ClusterNode n) {
+    String r = n.slotRanges;
+    if (r == null) {
+      StringBuilder b = new StringBuilder();
+      renderSlotRanges(b, n);
+      r = b.toString();
+      n.slotRanges = r;
+    }
+    sb.append(r);
+  }
+
+  private static void renderSlotRanges(StringBuilder sb, ClusterNode n) {
     // Whole bytes of the bitmap that are all clear (outside a range) or all set (inside one) are
     // skipped 8 slots at a time: CLUSTER SETSLOT renders this file on every call.
     byte[] bits = n.slots;

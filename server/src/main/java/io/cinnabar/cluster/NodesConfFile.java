@@ -112,12 +112,12 @@ public final class NodesConfFile implements AutoCloseable {
   }
 
   /**
-   * Rewrites the file in place without fsync, as Redis 7.0's clusterSaveConfig does for a CLUSTER
-   * command's change: a single write into the page cache (microseconds) rather than a new file and
-   * a rename (a journaled metadata change, which a busy disk makes take milliseconds). The durable
-   * saves still go through a temp file and a rename.
+   * Rewrites the file in place, as Redis 7.0's clusterSaveConfig does: a single write into the page
+   * cache (microseconds) rather than a new file and a rename (a journaled metadata change, which a
+   * busy disk makes take milliseconds), then an fsync of the file if {@code fsync}. The saves that
+   * must be atomic (CLUSTER SAVECONFIG, a vote) go through a temp file and a rename.
    */
-  public void overwrite(String text) throws IOException {
+  public void overwrite(String text, boolean fsync) throws IOException {
     byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
     try (FileChannel ch =
         FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -126,58 +126,10 @@ public final class NodesConfFile implements AutoCloseable {
         ch.write(buf);
       }
       ch.truncate(b.length);
-    }
-  }
-
-  /**
-   * Writes and fsyncs {@code text} into a temp file of its own ({@code tag} names it), to be put in
-   * place by {@link #commit}: the slow part of a durable save, done without holding up a faster
-   * save meanwhile.
-   */
-  public Path prepare(String text, String tag) throws IOException {
-    Path dir = path.toAbsolutePath().getParent();
-    Path tmp =
-        dir.resolve("tmp-" + ProcessHandle.current().pid() + "-" + tag + "-" + path.getFileName());
-    boolean done = false;
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
+      if (fsync) {
+        ch.force(false);
       }
     }
-    return tmp;
-  }
-
-  /** Renames a {@link #prepare}d file over nodes.conf, or just removes it ({@code keep} false). */
-  public void commit(Path tmp, boolean keep) throws IOException {
-    if (!keep) {
-      Files.deleteIfExists(tmp);
-      return;
-    }
-    try {
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-  }
-
-  /** Makes renames in nodes.conf's directory durable. */
-  public void syncDirectory() throws IOException {
-    fsyncDirectory(path.toAbsolutePath().getParent());
   }
 
   private static void writeAtomically(

@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.cluster.ClusterNode;
 import io.cinnabar.cluster.ClusterReplies;
+import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.cluster.NodeTable;
 import io.cinnabar.cluster.bus.ClusterBus;
 import io.cinnabar.cluster.bus.ClusterMessage;
@@ -384,8 +385,12 @@ final class ClusterNodeCommands {
   }
 
   /**
-   * CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order). One
-   * trip to the bus thread: redis-cli sends thousands of these during a reshard.
+   * CLUSTER SETSLOT slot MIGRATING|IMPORTING|NODE id, or STABLE (Redis 7.0's checks in order).
+   * redis-cli sends six per slot it moves, so the common case is answered here on the keyspace
+   * thread from the routing view, which takes the change at once; the bus applies it to the node
+   * table, saves nodes.conf and gossips it right after (see {@link #setSlotHere}). Errors and the
+   * rare cases with more consequences (a primary giving away its last slot) take the synchronous
+   * way through the bus, as every other CLUSTER command does.
    */
   static void setSlot(Client c) {
     Request r = c.req;
@@ -402,8 +407,12 @@ final class ClusterNodeCommands {
     long keys = slot < 0 ? 0 : c.server.keyspace.db(0).countKeysInSlot(slot);
     ClusterBus bus = c.server.cluster;
     boolean replicaMigration = c.server.config.getBool("cluster-allow-replica-migration");
-    ClusterNode[] newPrimary = new ClusterNode[1];
     int theSlot = slot;
+    if (slot >= 0 && valid && setSlotHere(c, slot, action, id, keys, replicaMigration)) {
+      c.reply.ok();
+      return;
+    }
+    ClusterNode[] newPrimary = new ClusterNode[1];
     onBus(
         c,
         t -> {
@@ -415,7 +424,13 @@ final class ClusterNodeCommands {
             c.reply.error(
                 "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
           } else {
-            setSlot(c, t, theSlot, action, id, keys, replicaMigration, newPrimary);
+            String err =
+                applySetSlot(bus, t, theSlot, action, id, keys, replicaMigration, newPrimary);
+            if (err == null) {
+              c.reply.ok();
+            } else {
+              c.reply.error(err);
+            }
           }
         });
     if (newPrimary[0] != null) {
@@ -423,9 +438,86 @@ final class ClusterNodeCommands {
     }
   }
 
-  /** SETSLOT's work on the bus thread, its arguments checked. */
-  private static void setSlot(
-      Client c,
+  /**
+   * SETSLOT's fast path: when the routing view shows the command succeeds with no consequence
+   * beyond the slot's own state, the view takes the change now and the bus applies it to the table
+   * afterwards (checking again; it logs if the table changed meanwhile). False: take the
+   * synchronous way. Commands after the reply route with the new view at once; CLUSTER commands
+   * that read the table queue behind the change on the bus thread, so they see it too.
+   */
+  private static boolean setSlotHere(
+      Client c, int slot, String action, String id, long keys, boolean replicaMigration) {
+    ClusterTopology v = c.server.topology();
+    int me = v.myself();
+    if (me == ClusterTopology.NONE || v.myPrimary() != ClusterTopology.NONE || v.isReplica(me)) {
+      return false;
+    }
+    int n = ClusterTopology.NONE;
+    if (id != null) {
+      n = v.indexOf(id);
+      if (n == ClusterTopology.NONE || v.isReplica(n)) {
+        return false;
+      }
+    }
+    int owner = v.owner(slot);
+    int to = v.migratingTo(slot);
+    int from = v.importingFrom(slot);
+    switch (action) {
+      case "migrating" -> {
+        if (owner != me) {
+          return false;
+        }
+        to = n;
+      }
+      case "importing" -> {
+        if (owner == me) {
+          return false;
+        }
+        from = n;
+      }
+      case "stable" -> {
+        to = ClusterTopology.NONE;
+        from = ClusterTopology.NONE;
+      }
+      default -> {
+        if (owner == me && n != me && (keys != 0 || v.slotCount(me) == 1)) {
+          return false; // an error, or a primary left without slots (it may become a replica)
+        }
+        if (keys == 0) {
+          to = ClusterTopology.NONE;
+        }
+        if (n == me) {
+          from = ClusterTopology.NONE;
+        }
+        owner = n;
+      }
+    }
+    int o = owner;
+    int m = to;
+    int i = from;
+    long seq = c.server.applyTopology((cur, s) -> cur.withSlot(slot, o, m, i, s));
+    ClusterBus bus = c.server.cluster;
+    bus.executeSetSlot(
+        seq,
+        () -> {
+          String err =
+              applySetSlot(
+                  bus, bus.table(), slot, action, id, keys, replicaMigration, new ClusterNode[1]);
+          if (err != null) {
+            io.cinnabar.server.Log.warning(
+                "CLUSTER SETSLOT " + slot + " " + action + " answered but not applied: " + err);
+          }
+        });
+    return true;
+  }
+
+  /**
+   * SETSLOT's work on the bus thread, its arguments checked: null when done, else the error reply.
+   * {@code newPrimary[0]} is set when myself gave away its last slot and follows its new owner (the
+   * caller starts replicating).
+   */
+  private static String applySetSlot(
+      ClusterBus bus,
       NodeTable t,
       int slot,
       String action,
@@ -433,32 +525,28 @@ final class ClusterNodeCommands {
       long keys,
       boolean replicaMigration,
       ClusterNode[] newPrimary) {
-    ClusterBus bus = c.server.cluster;
+    if (t.myself.is(ClusterNode.FLAG_REPLICA)) {
+      return "ERR Please use SETSLOT only with masters.";
+    }
     ClusterNode n = id == null ? null : t.get(id);
     switch (action) {
       case "migrating" -> {
         if (t.owner(slot) != t.myself) {
-          c.reply.error("ERR I'm not the owner of hash slot " + slot);
-          return;
+          return "ERR I'm not the owner of hash slot " + slot;
         } else if (n == null) {
-          c.reply.error("ERR I don't know about node " + id);
-          return;
+          return "ERR I don't know about node " + id;
         } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-          c.reply.error("ERR Target node is not a master");
-          return;
+          return "ERR Target node is not a master";
         }
         t.setMigratingTo(slot, n);
       }
       case "importing" -> {
         if (t.owner(slot) == t.myself) {
-          c.reply.error("ERR I'm already the owner of hash slot " + slot);
-          return;
+          return "ERR I'm already the owner of hash slot " + slot;
         } else if (n == null) {
-          c.reply.error("ERR I don't know about node " + id);
-          return;
+          return "ERR I don't know about node " + id;
         } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-          c.reply.error("ERR Target node is not a master");
-          return;
+          return "ERR Target node is not a master";
         }
         t.setImportingFrom(slot, n);
       }
@@ -468,17 +556,13 @@ final class ClusterNodeCommands {
       }
       default -> {
         if (n == null) {
-          c.reply.error("ERR Unknown node " + id);
-          return;
+          return "ERR Unknown node " + id;
         } else if (n.is(ClusterNode.FLAG_REPLICA)) {
-          c.reply.error("ERR Target node is not a master");
-          return;
+          return "ERR Target node is not a master";
         } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
-          c.reply.error(
-              "ERR Can't assign hashslot "
-                  + slot
-                  + " to a different node while I still hold keys for this hash slot.");
-          return;
+          return "ERR Can't assign hashslot "
+              + slot
+              + " to a different node while I still hold keys for this hash slot.";
         }
         if (keys == 0 && t.migratingTo(slot) != null) {
           t.setMigratingTo(slot, null);
@@ -506,6 +590,6 @@ final class ClusterNodeCommands {
       }
     }
     bus.changed();
-    c.reply.ok();
+    return null;
   }
 }

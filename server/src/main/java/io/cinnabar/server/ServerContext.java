@@ -263,11 +263,61 @@ public final class ServerContext {
     return topology;
   }
 
-  /** Publishes a new routing view; later commands route with it. */
+  /**
+   * Publishes the bus's new routing view; later commands route with it. A view older than a CLUSTER
+   * SETSLOT the keyspace thread has already applied to its own copy ({@link #applyTopology}) is
+   * dropped: the bus publishes again once it has applied that change too.
+   */
   public void publishTopology(io.cinnabar.cluster.ClusterTopology t) {
-    topology = t;
+    while (true) {
+      io.cinnabar.cluster.ClusterTopology cur = topology;
+      if (cur != null && cur.seq() > t.seq()) {
+        return;
+      }
+      if (TOPOLOGY.compareAndSet(this, cur, t)) {
+        break;
+      }
+    }
     if (blocking.blockedClients() > 0) {
       loop.execute(blocking::checkSlots); // blocked clients on slots moved away get redirected
+    }
+  }
+
+  /**
+   * Keyspace thread: routes with {@code change} applied to the current view from now on, before the
+   * bus has applied it to the node table (CLUSTER SETSLOT's fast path). {@code change} gets the
+   * current view and the change's sequence number, and may be run again if the bus publishes
+   * meanwhile. Returns the sequence number the bus must stamp on its view once it applied it.
+   */
+  public long applyTopology(
+      java.util.function.BiFunction<
+              io.cinnabar.cluster.ClusterTopology, Long, io.cinnabar.cluster.ClusterTopology>
+          change) {
+    long seq = ++localTopologySeq;
+    while (true) {
+      io.cinnabar.cluster.ClusterTopology cur = topology;
+      if (TOPOLOGY.compareAndSet(this, cur, change.apply(cur, seq))) {
+        break;
+      }
+    }
+    if (blocking.blockedClients() > 0) {
+      blocking.checkSlots();
+    }
+    return seq;
+  }
+
+  private long localTopologySeq; // keyspace thread only
+
+  private static final java.lang.invoke.VarHandle TOPOLOGY;
+
+  static {
+    try {
+      TOPOLOGY =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(
+                  ServerContext.class, "topology", io.cinnabar.cluster.ClusterTopology.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 

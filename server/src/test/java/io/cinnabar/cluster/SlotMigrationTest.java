@@ -30,6 +30,18 @@ class SlotMigrationTest {
     return Long.parseLong(info.substring(i, info.indexOf('\r', i)));
   }
 
+  /** a takes every slot and meets b; returns once b sees the cluster ok. */
+  private static void join(TestServer a, RespClient ca, TestServer b, RespClient cb) {
+    assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
+    ca.call("CLUSTER", "MEET", "127.0.0.1", "" + b.port(), b.config.get("cluster-port"));
+    Await.until(
+        "b knows a's slots", 15_000, () -> cb.call("CLUSTER", "INFO").contains("cluster_state:ok"));
+  }
+
+  private static String myId(RespClient c) {
+    return c.call("CLUSTER", "MYID").split("\r\n")[1];
+  }
+
   @Test
   void slotMovesKeyByKeyWithClientsBlockedOnBothSides() throws Exception {
     try (TestServer a = node("a");
@@ -38,14 +50,9 @@ class SlotMigrationTest {
         RespClient cb = b.client();
         RespClient waiterA = a.client();
         RespClient waiterB = b.client()) {
-      assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
-      ca.call("CLUSTER", "MEET", "127.0.0.1", "" + b.port(), b.config.get("cluster-port"));
-      Await.until(
-          "b knows a's slots",
-          15_000,
-          () -> cb.call("CLUSTER", "INFO").contains("cluster_state:ok"));
-      String aid = ca.call("CLUSTER", "MYID").split("\r\n")[1];
-      String bid = cb.call("CLUSTER", "MYID").split("\r\n")[1];
+      join(a, ca, b, cb);
+      String aid = myId(ca);
+      String bid = myId(cb);
       int slot = 7629; // "{k}"
       String s = Integer.toString(slot);
       assertThat(ca.call("CLUSTER", "KEYSLOT", "{k}")).isEqualTo(":" + slot + "\r\n");
@@ -111,6 +118,75 @@ class SlotMigrationTest {
           10_000,
           () ->
               ca.call("GET", "{k}s").equals("-MOVED " + slot + " 127.0.0.1:" + b.port() + "\r\n"));
+    }
+  }
+
+  /** A key of the given slot: "k" plus the first counter that hashes there. */
+  private static String keyIn(int slot) {
+    for (int i = 0; ; i++) {
+      String k = "k" + i;
+      if (SlotHash.slot(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) == slot) {
+        return k;
+      }
+    }
+  }
+
+  /**
+   * CLUSTER SETSLOT is answered from the routing view before the bus has written it into the node
+   * table: each command right after it, on the same node, already routes by it, while gossip
+   * publishes views of its own meanwhile; the tables and nodes.conf end up the same.
+   */
+  @Test
+  void commandsRightAfterSetSlotRouteByIt() throws Exception {
+    try (TestServer a = node("a");
+        TestServer b = node("b");
+        RespClient ca = a.client();
+        RespClient cb = b.client()) {
+      join(a, ca, b, cb);
+      String aid = myId(ca);
+      String bid = myId(cb);
+      String bAddr = "127.0.0.1:" + b.port();
+      for (int slot = 1000; slot < 1200; slot++) {
+        String s = Integer.toString(slot);
+        String key = keyIn(slot);
+        assertThat(cb.call("CLUSTER", "SETSLOT", s, "IMPORTING", aid)).isEqualTo("+OK\r\n");
+        assertThat(cb.call("ASKING")).isEqualTo("+OK\r\n");
+        assertThat(cb.call("SET", key, "v" + slot)).isEqualTo("+OK\r\n");
+        assertThat(cb.call("GET", key))
+            .isEqualTo("-MOVED " + slot + " 127.0.0.1:" + a.port() + "\r\n");
+        assertThat(ca.call("CLUSTER", "SETSLOT", s, "MIGRATING", bid)).isEqualTo("+OK\r\n");
+        assertThat(ca.call("GET", key)).isEqualTo("-ASK " + slot + " " + bAddr + "\r\n");
+        assertThat(cb.call("CLUSTER", "SETSLOT", s, "NODE", bid)).isEqualTo("+OK\r\n");
+        assertThat(cb.call("GET", key))
+            .isEqualTo("$" + ("v" + slot).length() + "\r\nv" + slot + "\r\n");
+        assertThat(ca.call("CLUSTER", "SETSLOT", s, "NODE", bid)).isEqualTo("+OK\r\n");
+        assertThat(ca.call("GET", key)).isEqualTo("-MOVED " + slot + " " + bAddr + "\r\n");
+        if (slot % 50 == 0) {
+          assertThat(cb.call("CLUSTER", "NODES")).contains(bid + " 127.0.0.1:" + b.port());
+          assertThat(ca.call("CLUSTER", "COUNTKEYSINSLOT", s)).isEqualTo(":0\r\n");
+        }
+      }
+      for (RespClient c : new RespClient[] {ca, cb}) {
+        Await.until(
+            "both tables give b slots 1000-1199",
+            10_000,
+            () -> {
+              String nodes = c.call("CLUSTER", "NODES");
+              return nodes.contains(" 0-999 1200-16383") && nodes.contains(" 1000-1199");
+            });
+      }
+      Await.until(
+          "b's nodes.conf has its slots",
+          10_000,
+          () -> {
+            try {
+              return Files.readString(dir.resolve("b").resolve("nodes.conf"))
+                  .contains(" 1000-1199");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+      assertThat(myEpoch(cb)).isGreaterThan(myEpoch(ca));
     }
   }
 }

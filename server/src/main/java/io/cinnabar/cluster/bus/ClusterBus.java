@@ -274,6 +274,26 @@ public final class ClusterBus implements AutoCloseable {
     return failover.manual(force, takeover);
   }
 
+  /**
+   * The last CLUSTER SETSLOT the keyspace thread answered from its own copy of the routing view
+   * that the bus has applied to the table; stamped on every view published. Bus thread only.
+   */
+  long appliedSetSlot;
+
+  /**
+   * Applies a CLUSTER SETSLOT the keyspace thread has already answered (its view numbered {@code
+   * seq}): {@code r} changes the table on the bus thread, which then saves nodes.conf and publishes
+   * a view stamped {@code seq} that replaces the keyspace's own.
+   */
+  public void executeSetSlot(long seq, Runnable r) {
+    execute(
+        () -> {
+          r.run();
+          appliedSetSlot = Math.max(appliedSetSlot, seq);
+          changed();
+        });
+  }
+
   /** Runs {@code r} on the bus thread without waiting. */
   public void execute(Runnable r) {
     if (loop == null) {
@@ -337,14 +357,35 @@ public final class ClusterBus implements AutoCloseable {
     saveNeeded = true;
   }
 
-  /** After a gossip or timer event: nodes.conf is written by the saver thread. */
+  /**
+   * After a gossip or timer event: once the loop has run what is ready (as Redis's beforeSleep, so
+   * the messages of one turn cost one save), nodes.conf is handed to the saver thread and the new
+   * routing view published.
+   */
   private void afterEvent() {
-    afterEvent(false);
+    if (!saveNeeded || flushQueued || closed) {
+      return;
+    }
+    if (loop == null || !loop.inEventLoop()) {
+      afterEvent(false);
+      return;
+    }
+    flushQueued = true;
+    loop.execute(
+        () -> {
+          flushQueued = false;
+          afterEvent(false);
+        });
   }
+
+  private boolean flushQueued; // bus thread only
+
+  /** The epochs of the last save (see {@link #epochs}); bus thread only. */
+  private long savedEpochs;
 
   /**
    * Saves (if anything changed) and publishes the new routing view. {@code sync}: the event was a
-   * CLUSTER command, which replies only once its change is on disk.
+   * CLUSTER command, which replies only once its change is written.
    */
   private void afterEvent(boolean sync) {
     if (closed) {
@@ -355,15 +396,31 @@ public final class ClusterBus implements AutoCloseable {
     }
     saveNeeded = false;
     try {
+      long epochs = epochs();
+      boolean fsync = epochs != savedEpochs;
+      savedEpochs = epochs;
       if (sync) {
-        saver.saveNow(NodesConf.render(table), false);
+        saver.saveNow(NodesConf.render(table), fsync, false);
       } else {
-        saver.saveLater(NodesConf.render(table));
+        saver.saveLater(NodesConf.render(table), fsync);
       }
     } catch (IOException e) {
       io.cinnabar.server.Log.warning("Could not save the cluster config: " + e.getMessage());
     }
     publish();
+  }
+
+  /**
+   * A digest of every epoch in the table. When it changes, the save is fsynced, as Redis's
+   * CLUSTER_TODO_FSYNC_CONFIG after an epoch update; other changes (flags, addresses, slots of an
+   * epoch already saved) are written without fsync.
+   */
+  private long epochs() {
+    long h = table.currentEpoch * 0x9E3779B97F4A7C15L + table.lastVoteEpoch;
+    for (ClusterNode n : table.nodes()) {
+      h = h * 0x9E3779B97F4A7C15L + n.configEpoch;
+    }
+    return h;
   }
 
   /**
@@ -398,7 +455,7 @@ public final class ClusterBus implements AutoCloseable {
 
   /** Saves nodes.conf now (the caller waits for the fsync). */
   public void save() throws IOException {
-    saver.saveNow(NodesConf.render(table), true);
+    saver.saveNow(NodesConf.render(table), true, true);
   }
 
   /** Recomputes the cluster state and publishes a new routing view. */

@@ -8,12 +8,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes nodes.conf (temp file, fsync, rename) off the bus thread. The bus renders the text and
- * hands it over, so an fsync (milliseconds, far more on a busy disk) never holds up gossip, nor a
- * CLUSTER command waiting in {@link ClusterBus#call}. Changes made by a CLUSTER command are written
- * synchronously ({@link #saveNow}) before it replies, without fsync (as Redis's
- * CLUSTER_TODO_SAVE_CONFIG), SAVECONFIG with fsync. Snapshots are numbered so an older one never
- * overwrites a newer one.
+ * Writes nodes.conf off the bus thread. The bus renders the text and hands it over, so a write and
+ * an fsync (milliseconds, far more on a busy disk) never hold up gossip, nor a CLUSTER command
+ * waiting in {@link ClusterBus#call}. As Redis's clusterSaveConfig, the file is overwritten in
+ * place and fsynced only when asked: when an epoch changed (Redis's CLUSTER_TODO_FSYNC_CONFIG), and
+ * always for SAVECONFIG. Changes made by a CLUSTER command are written synchronously ({@link
+ * #saveNow}) before it replies. Snapshots are numbered so an older one never overwrites a newer
+ * one; snapshots queued while the writer is busy are coalesced into the newest.
  */
 final class ConfigSaver {
   private final NodesConfFile file;
@@ -29,19 +30,24 @@ final class ConfigSaver {
   private long written; // guarded by lock
   private String pending; // guarded by lock
   private long pendingSeq; // guarded by lock
+  private boolean pendingFsync; // guarded by lock
 
   ConfigSaver(NodesConfFile file) {
     this.file = file;
   }
 
-  /** Queues {@code text} for writing; a newer snapshot queued before the write replaces it. */
-  void saveLater(String text) {
+  /**
+   * Queues {@code text} for writing (and fsyncing, if {@code fsync} here or in a snapshot it
+   * replaces); a newer snapshot queued before the write replaces it.
+   */
+  void saveLater(String text, boolean fsync) {
     long seq = ++rendered;
     boolean submit;
     synchronized (lock) {
       submit = pending == null;
       pending = text;
       pendingSeq = seq;
+      pendingFsync |= fsync;
     }
     if (submit) {
       try {
@@ -52,45 +58,43 @@ final class ConfigSaver {
     }
   }
 
-  /** Writes {@code text} now; with {@code fsync} the caller also waits for the disk. */
-  void saveNow(String text, boolean fsync) throws IOException {
+  /**
+   * Writes {@code text} now, in place, fsynced if {@code fsync}; {@code atomic}: through a temp
+   * file and a rename, fsynced (the caller waits for the disk either way).
+   */
+  void saveNow(String text, boolean fsync, boolean atomic) throws IOException {
     long seq = ++rendered;
     synchronized (lock) {
-      write(text, seq, fsync);
+      if (seq <= written) {
+        return;
+      }
+      if (atomic) {
+        file.write(text, true);
+      } else {
+        file.overwrite(text, fsync);
+      }
+      written = seq;
     }
   }
 
   /**
-   * The background save: written and fsynced to a temp file of its own outside the lock (an fsync
-   * takes milliseconds; a CLUSTER command's {@link #saveNow} must not wait for it), then renamed in
-   * place under the lock unless a newer snapshot got there first.
+   * The background save: the newest queued snapshot, in place (a few microseconds when no fsync).
    */
   private void writePending() {
-    String text;
-    long seq;
     synchronized (lock) {
-      text = pending;
-      seq = pendingSeq;
+      String text = pending;
+      long seq = pendingSeq;
+      boolean fsync = pendingFsync;
       pending = null;
-      if (text == null || seq <= written) {
+      pendingFsync = false;
+      if (text == null) {
         return;
       }
-    }
-    try {
-      java.nio.file.Path tmp = file.prepare(text, "bg");
-      boolean newest;
-      synchronized (lock) {
-        newest = seq > written;
-        file.commit(tmp, newest);
-        if (newest) {
-          written = seq;
-        }
+      try {
+        write(text, seq, fsync);
+      } catch (IOException e) {
+        Log.warning("Could not save the cluster config: " + e.getMessage());
       }
-      if (newest) {
-        file.syncDirectory();
-      }
-    } catch (IOException e) {
-      Log.warning("Could not save the cluster config: " + e.getMessage());
     }
   }
 
@@ -98,11 +102,7 @@ final class ConfigSaver {
     if (seq <= written) {
       return;
     }
-    if (fsync) {
-      file.write(text, true);
-    } else {
-      file.overwrite(text); // as Redis's clusterSaveConfig: in place, no fsync
-    }
+    file.overwrite(text, fsync);
     written = seq;
   }
 

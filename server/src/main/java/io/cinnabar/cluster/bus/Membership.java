@@ -4,6 +4,7 @@ import io.cinnabar.cluster.ClusterNode;
 import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.cluster.NodeTable;
 import io.cinnabar.cluster.SlotHash;
+import io.cinnabar.cluster.SlotMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +98,121 @@ final class Membership {
 
   /**
    * The routing view of the keyspace thread, built from node indexes (an identity map, looked up
-   * once per run of slots with the same owner): it is rebuilt after every change, thousands of
-   * times during a reshard.
+   * once per run of slots with the same owner). It is published after every change, thousands of
+   * times during a reshard, so the node list and the slot maps are rebuilt only when the table's
+   * node set changed ({@link NodeTable#version}); slots changed otherwise are patched into copies.
    */
   ClusterTopology topology() {
     NodeTable table = bus.table;
+    int[] dirty = table.takeDirtySlots();
+    if (table.version() != cachedVersion || table.myself != cachedMyself || dirty == null) {
+      rebuildSlotMaps(table);
+    } else if (dirty.length > 0 && !patchSlotMaps(table, dirty)) {
+      rebuildSlotMaps(table);
+    }
+    List<ClusterNode> nodes = new ArrayList<>(cachedNodes);
+    int primary = ClusterTopology.NONE;
+    String primaryId = table.myself.primaryId;
+    List<String> extra = new ArrayList<>();
+    if (primaryId != null) {
+      ClusterNode p = table.get(primaryId);
+      int i = p == null ? -1 : indexIn(nodes, p);
+      if (i >= 0) {
+        primary = i;
+      } else {
+        primary = nodes.size();
+        extra.add(primaryId);
+      }
+    }
+    String[] ids = new String[nodes.size() + extra.size()];
+    String[] endpoints = new String[ids.length];
+    byte[] roles = new byte[ids.length];
+    for (int i = 0; i < nodes.size(); i++) {
+      ClusterNode n = nodes.get(i);
+      roles[i] =
+          n.is(ClusterNode.FLAG_REPLICA)
+              ? ClusterTopology.ROLE_REPLICA
+              : ClusterTopology.ROLE_PRIMARY;
+      String ip = n.ip.isEmpty() && n == table.myself ? "127.0.0.1" : n.ip;
+      ids[i] = n.id;
+      endpoints[i] = ip + ":" + n.port;
+    }
+    for (int i = 0; i < extra.size(); i++) {
+      ids[nodes.size() + i] = extra.get(i);
+      endpoints[nodes.size() + i] = ":0";
+    }
+    return ClusterTopology.ofIndexes(
+        table.myself.id,
+        ids,
+        endpoints,
+        cachedOwners,
+        primary,
+        stateOk(),
+        cachedMigrating,
+        cachedImporting,
+        roles,
+        bus.appliedSetSlot);
+  }
+
+  private int cachedVersion = -1;
+  private ClusterNode cachedMyself;
+  private List<ClusterNode> cachedNodes;
+  private SlotMap cachedOwners;
+  private SlotMap cachedMigrating; // null when no slot is open, as cachedImporting
+  private SlotMap cachedImporting;
+
+  private static int indexIn(List<ClusterNode> nodes, ClusterNode n) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) == n) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The cached slot maps with {@code slots} read again from the table; false when one names a node
+   * outside the cached node list.
+   */
+  private boolean patchSlotMaps(NodeTable table, int[] slots) {
+    int n = slots.length;
+    int[] o = new int[n];
+    int[] m = new int[n];
+    int[] i = new int[n];
+    for (int k = 0; k < n; k++) {
+      int s = slots[k];
+      o[k] = indexOf(table.owner(s));
+      m[k] = indexOf(table.migratingTo(s));
+      i[k] = indexOf(table.importingFrom(s));
+      if (o[k] == UNKNOWN || m[k] == UNKNOWN || i[k] == UNKNOWN) {
+        return false;
+      }
+    }
+    cachedOwners = cachedOwners.with(slots, o, n);
+    if (table.anyOpen()) {
+      cachedMigrating =
+          (cachedMigrating == null ? SlotMap.EMPTY : cachedMigrating).with(slots, m, n);
+      cachedImporting =
+          (cachedImporting == null ? SlotMap.EMPTY : cachedImporting).with(slots, i, n);
+    } else {
+      cachedMigrating = null;
+      cachedImporting = null;
+    }
+    return true;
+  }
+
+  private static final int UNKNOWN = -2;
+
+  private int indexOf(ClusterNode n) {
+    if (n == null) {
+      return ClusterTopology.NONE;
+    }
+    int i = indexIn(cachedNodes, n);
+    return i < 0 ? UNKNOWN : i;
+  }
+
+  /** The node list (myself first, then table order) and the slot maps as node indexes. */
+  private void rebuildSlotMaps(NodeTable table) {
     List<ClusterNode> nodes = new ArrayList<>(table.size() + 1);
     java.util.IdentityHashMap<ClusterNode, Integer> index = new java.util.IdentityHashMap<>();
     index.put(table.myself, 0);
@@ -125,9 +236,9 @@ final class Membership {
       }
       owners[s] = lastIndex;
     }
-    // Rebuilt after every change (each SETSLOT of a reshard): the open-slot maps only when some
-    // slot is open.
-    for (int s = 0; table.anyOpen() && s < owners.length; s++) {
+    // The open-slot maps only when some slot is open.
+    boolean open = table.anyOpen();
+    for (int s = 0; open && s < owners.length; s++) {
       ClusterNode to = table.migratingTo(s);
       if (to != null) {
         migrating = migrating == null ? noneArray() : migrating;
@@ -139,32 +250,16 @@ final class Membership {
         importing[s] = indexOf(from, index, nodes);
       }
     }
-    int primary = ClusterTopology.NONE;
-    String primaryId = table.myself.primaryId;
-    List<String> extra = new ArrayList<>();
-    if (primaryId != null) {
-      ClusterNode p = table.get(primaryId);
-      if (p != null) {
-        primary = indexOf(p, index, nodes);
-      } else {
-        primary = nodes.size();
-        extra.add(primaryId);
-      }
+    if ((migrating == null) != (importing == null)) {
+      migrating = migrating == null ? noneArray() : migrating;
+      importing = importing == null ? noneArray() : importing;
     }
-    String[] ids = new String[nodes.size() + extra.size()];
-    String[] endpoints = new String[ids.length];
-    for (int i = 0; i < nodes.size(); i++) {
-      ClusterNode n = nodes.get(i);
-      String ip = n.ip.isEmpty() && n == table.myself ? "127.0.0.1" : n.ip;
-      ids[i] = n.id;
-      endpoints[i] = ip + ":" + n.port;
-    }
-    for (int i = 0; i < extra.size(); i++) {
-      ids[nodes.size() + i] = extra.get(i);
-      endpoints[nodes.size() + i] = ":0";
-    }
-    return ClusterTopology.ofIndexes(
-        table.myself.id, ids, endpoints, owners, primary, stateOk(), migrating, importing);
+    cachedVersion = table.version();
+    cachedMyself = table.myself;
+    cachedNodes = nodes;
+    cachedOwners = SlotMap.of(owners);
+    cachedMigrating = migrating == null ? null : SlotMap.of(migrating);
+    cachedImporting = importing == null ? null : SlotMap.of(importing);
   }
 
   private static short indexOf(
