@@ -66,13 +66,20 @@ public final class ClusterNode {
   }
 
   public void setSlot(int slot, boolean on) {
+    if (hasSlot(slot) == on) {
+      return;
+    }
     if (on) {
       slots[slot >> 3] |= (byte) (1 << (slot & 7));
+      slotCount++;
     } else {
       slots[slot >> 3] &= (byte) ~(1 << (slot & 7));
+      slotCount--;
     }
     slotRanges = null;
   }
+
+  private int slotCount; // the bits set in slots, kept by setSlot
 
   /**
    * The slots as nodes.conf and CLUSTER NODES list them (" 0-5460 5462"), rendered once per change:
@@ -81,11 +88,7 @@ public final class ClusterNode {
   String slotRanges; // written by NodesConf; the bus thread only
 
   public int slotCount() {
-    int n = 0;
-    for (byte b : slots) {
-      n += Integer.bitCount(b & 0xFF);
-    }
-    return n;
+    return slotCount;
   }
 
   public boolean is(int flag) {

@@ -31,7 +31,8 @@ class SlotMigrationTest {
   }
 
   /** a takes every slot and meets b; returns once b sees the cluster ok. */
-  private static void join(TestServer a, RespClient ca, TestServer b, RespClient cb) {
+  private static void join(TestServer a, RespClient ca, TestServer b, RespClient cb)
+      throws InterruptedException {
     assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
     ca.call("CLUSTER", "MEET", "127.0.0.1", "" + b.port(), b.config.get("cluster-port"));
     Await.until(
