@@ -4,6 +4,10 @@
 # a client's p99 latency at rest and during the migration, and the key digest after it.
 #
 #   bench/reshard.sh [KEYS]        (build the jar first: mvn -q -o -pl server package -DskipTests)
+#   WARM=1 bench/reshard.sh [KEYS]  first moves the slots onto the fourth primary and back once
+#                                   (untimed, both servers), so the timed rebalance runs on warm
+#                                   JVMs: without it the first rebalance after start also pays for
+#                                   the JIT compiling every path it uses (see docs/BENCHMARKS.md).
 #
 # Ports: Cinnabar 17100-17103, redis-server 17200-17203 (bus ports +10000).
 set -euo pipefail
@@ -73,6 +77,19 @@ run() { # kind base-port
   redis-cli --cluster add-node 127.0.0.1:$((b + 3)) 127.0.0.1:$b >"$WORK/$kind-add.log" 2>&1
   await_check $b
   await_ok $b $((b + 1)) $((b + 2)) $((b + 3))
+  if [ -n "${WARM:-}" ]; then
+    # An emptied primary stays a primary (else it would become a replica of the slots' new owner).
+    for i in 0 1 2 3; do
+      redis-cli -p $((b + i)) config set cluster-allow-replica-migration no >/dev/null
+    done
+    local id4
+    id4=$(redis-cli -p $((b + 3)) cluster myid)
+    for args in "--cluster-use-empty-masters" "--cluster-weight $id4=0"; do
+      # shellcheck disable=SC2086
+      redis-cli --cluster rebalance 127.0.0.1:$b $args >>"$WORK/$kind-warmup.log" 2>&1
+      await_check $b
+    done
+  fi
   rm -f "$WORK/stop"
   python3 bench/clusterkeys.py probe 127.0.0.1:$b "$N" 3600 "$WORK/stop" >"$WORK/$kind-probe" &
   local probe=$!
