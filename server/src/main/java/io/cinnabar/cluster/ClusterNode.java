@@ -58,7 +58,10 @@ public final class ClusterNode {
   public long replOffset;
   public boolean linkConnected;
 
-  /** Slot bitmap in Redis's layout: bit (slot &amp; 7) of byte (slot &gt;&gt; 3). */
+  /**
+   * Slot bitmap in Redis's layout: bit (slot &amp; 7) of byte (slot &gt;&gt; 3). Read it freely;
+   * change it only through {@link #setSlot} (which keeps the count and the rendered ranges).
+   */
   public final byte[] slots = new byte[SLOTS / 8];
 
   public boolean hasSlot(int slot) {

@@ -137,7 +137,9 @@ class ClusterMessageTest {
     assertThat(u.configEpoch()).isEqualTo(1);
     assertThat(u.nodeId()).isEqualTo(R1);
     ClusterNode n = new ClusterNode();
-    System.arraycopy(u.slots(), 0, n.slots, 0, n.slots.length);
+    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      n.setSlot(s, (u.slots()[s >> 3] & (1 << (s & 7))) != 0);
+    }
     assertThat(n.slotCount()).isEqualTo(5461);
     assertThat(n.hasSlot(0)).isTrue();
     assertThat(n.hasSlot(5460)).isTrue();
