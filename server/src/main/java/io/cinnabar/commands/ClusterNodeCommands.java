@@ -449,7 +449,13 @@ final class ClusterNodeCommands {
       Client c, int slot, String action, String id, long keys, boolean replicaMigration) {
     ClusterTopology v = c.server.topology();
     int me = v.myself();
-    if (me == ClusterTopology.NONE || v.myPrimary() != ClusterTopology.NONE || v.isReplica(me)) {
+    // Only from a view the table has not moved past, and with the cluster ok (a SETSLOT that
+    // covers an uncovered slot changes the state, which the bus computes).
+    if (c.server.cluster.viewBehind()
+        || !v.ok()
+        || me == ClusterTopology.NONE
+        || v.myPrimary() != ClusterTopology.NONE
+        || v.isReplica(me)) {
       return false;
     }
     int n = ClusterTopology.NONE;

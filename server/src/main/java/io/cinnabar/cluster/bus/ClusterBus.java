@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The cluster bus of one node: the owner of its {@link NodeTable}, the listener on cluster-port,
@@ -60,7 +59,16 @@ public final class ClusterBus implements AutoCloseable {
   final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
   private final ConfigSaver saver;
-  private final Consumer<ClusterTopology> publisher;
+
+  /** Installs a routing view on the keyspace side; false when it kept a newer one of its own. */
+  private final java.util.function.Predicate<ClusterTopology> publisher;
+
+  /**
+   * True from a change of the table until the keyspace has installed a view that includes it:
+   * CLUSTER SETSLOT answers from the keyspace's view only while this is false, so it never answers
+   * from a view the table has moved past.
+   */
+  private volatile boolean viewBehind;
 
   /** The cluster-* options in force; replaced (never changed) on CONFIG SET, read on the bus. */
   volatile BusSettings settings;
@@ -76,7 +84,10 @@ public final class ClusterBus implements AutoCloseable {
   private boolean closed;
 
   private ClusterBus(
-      BusSettings settings, NodeTable table, NodesConfFile file, Consumer<ClusterTopology> pub) {
+      BusSettings settings,
+      NodeTable table,
+      NodesConfFile file,
+      java.util.function.Predicate<ClusterTopology> pub) {
     this.settings = settings;
     this.table = table;
     this.file = file;
@@ -90,8 +101,8 @@ public final class ClusterBus implements AutoCloseable {
    * myself on first start, and publishes the first topology. The bus does not listen yet. Later
    * CONFIG SETs of cluster-* options reach the running bus (see {@link BusSettings}).
    */
-  public static ClusterBus open(Config config, Consumer<ClusterTopology> publisher)
-      throws IOException {
+  public static ClusterBus open(
+      Config config, java.util.function.Predicate<ClusterTopology> publisher) throws IOException {
     NodesConfFile f = NodesConfFile.lock(config.resolvePath("cluster-config-file"));
     try {
       NodeTable t;
@@ -355,6 +366,12 @@ public final class ClusterBus implements AutoCloseable {
   /** Marks the state changed: nodes.conf is saved and the topology published after this event. */
   public void changed() {
     saveNeeded = true;
+    viewBehind = true;
+  }
+
+  /** See {@link #viewBehind}; read by the keyspace thread. */
+  public boolean viewBehind() {
+    return viewBehind;
   }
 
   /**
@@ -461,7 +478,7 @@ public final class ClusterBus implements AutoCloseable {
   /** Recomputes the cluster state and publishes a new routing view. */
   public void publish() {
     membership.updateState(System.currentTimeMillis());
-    publisher.accept(topology());
+    viewBehind = !publisher.test(topology());
   }
 
   /** Valid failure reports about {@code n} (CLUSTER COUNT-FAILURE-REPORTS); bus thread only. */
@@ -502,7 +519,7 @@ public final class ClusterBus implements AutoCloseable {
     // Every run re-evaluates the cluster state (PFAIL set here, the rejoin delay running out);
     // other events do when they changed something (then afterEvent publishes).
     if (!saveNeeded && membership.updateState(now)) {
-      publisher.accept(topology());
+      viewBehind = !publisher.test(topology());
     }
     afterEvent();
   }
