@@ -470,10 +470,9 @@ final class ClusterNodeCommands {
     int from = v.importingFrom(slot);
     switch (action) {
       case "migrating" -> {
-        if (owner != me) {
-          return false;
-        }
-        to = n;
+        // The synchronous way: answered from the view, it was twice seen OK'd for a slot the
+        // table no longer gave to myself (not yet explained; see the closing note of session 4).
+        return false;
       }
       case "importing" -> {
         if (owner == me) {
