@@ -425,7 +425,8 @@ final class ClusterNodeCommands {
                 "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
           } else {
             String err =
-                applySetSlot(bus, t, theSlot, action, id, keys, replicaMigration, newPrimary);
+                applySetSlot(
+                    bus, t, theSlot, action, id, keys, replicaMigration, newPrimary, false);
             if (err == null) {
               c.reply.ok();
             } else {
@@ -439,20 +440,20 @@ final class ClusterNodeCommands {
   }
 
   /**
-   * SETSLOT's fast path: when the routing view shows the command succeeds with no consequence
-   * beyond the slot's own state, the view takes the change now and the bus applies it to the table
-   * afterwards (checking again; it logs if the table changed meanwhile). False: take the
-   * synchronous way. Commands after the reply route with the new view at once; CLUSTER commands
-   * that read the table queue behind the change on the bus thread, so they see it too.
+   * SETSLOT's fast path: when the cluster is ok and the routing view shows the command succeeds
+   * with no consequence beyond the slot's own state, the view takes the change now and the bus
+   * applies it to the table afterwards, as of when it was answered (see {@code answered} in {@link
+   * #applySetSlot}). False: take the synchronous way. Commands after the reply route with the new
+   * view at once; CLUSTER commands that read the table queue behind the change on the bus thread,
+   * so they see it too.
    */
   private static boolean setSlotHere(
       Client c, int slot, String action, String id, long keys, boolean replicaMigration) {
     ClusterTopology v = c.server.topology();
     int me = v.myself();
-    // Only from a view the table has not moved past, and with the cluster ok (a SETSLOT that
-    // covers an uncovered slot changes the state, which the bus computes).
-    if (c.server.cluster.viewBehind()
-        || !v.ok()
+    // Only with the cluster ok: a SETSLOT that covers a slot left uncovered (redis-cli --cluster
+    // fix sends DELSLOTS then SETSLOT NODE) changes the state, which only the bus computes.
+    if (!v.ok()
         || me == ClusterTopology.NONE
         || v.myPrimary() != ClusterTopology.NONE
         || v.isReplica(me)) {
@@ -466,60 +467,82 @@ final class ClusterNodeCommands {
       }
     }
     int owner = v.owner(slot);
-    int to = v.migratingTo(slot);
-    int from = v.importingFrom(slot);
-    switch (action) {
-      case "migrating" -> {
-        // The synchronous way: answered from the view, it was twice seen OK'd for a slot the
-        // table no longer gave to myself (not yet explained; see the closing note of session 4).
-        return false;
-      }
-      case "importing" -> {
-        if (owner == me) {
-          return false;
-        }
-        from = n;
-      }
-      case "stable" -> {
-        to = ClusterTopology.NONE;
-        from = ClusterTopology.NONE;
-      }
-      default -> {
-        if (owner == me && n != me && (keys != 0 || v.slotCount(me) == 1)) {
-          return false; // an error, or a primary left without slots (it may become a replica)
-        }
-        if (keys == 0) {
-          to = ClusterTopology.NONE;
-        }
-        if (n == me) {
-          from = ClusterTopology.NONE;
-        }
-        owner = n;
-      }
+    // Errors, and a primary giving away its last slot (it may become a replica), are the bus's.
+    boolean refused =
+        switch (action) {
+          case "migrating" -> owner != me;
+          case "importing" -> owner == me;
+          case "stable" -> false;
+          default -> owner == me && n != me && (keys != 0 || v.slotCount(me) == 1);
+        };
+    if (refused) {
+      return false;
     }
-    int o = owner;
-    int m = to;
-    int i = from;
-    long seq = c.server.applyTopology((cur, s) -> cur.withSlot(slot, o, m, i, s));
+    long seq = c.server.applyTopology((cur, s) -> withSetSlot(cur, slot, action, id, keys, s));
     ClusterBus bus = c.server.cluster;
     bus.executeSetSlot(
         seq,
         () -> {
+          ClusterNode[] newPrimary = new ClusterNode[1];
           String err =
               applySetSlot(
-                  bus, bus.table(), slot, action, id, keys, replicaMigration, new ClusterNode[1]);
+                  bus, bus.table(), slot, action, id, keys, replicaMigration, newPrimary, true);
           if (err != null) {
             io.cinnabar.server.Log.warning(
                 "CLUSTER SETSLOT " + slot + " " + action + " answered but not applied: " + err);
+          }
+          ClusterNode p = newPrimary[0];
+          if (p != null) {
+            String ip = p.ip;
+            int port = p.port;
+            c.server.loop().execute(() -> c.server.replicaOf(ip, port));
           }
         });
     return true;
   }
 
   /**
+   * The view {@code cur} with an answered SETSLOT applied. The node is looked up by id in {@code
+   * cur}, which may be newer than the view the command was checked against (node indexes change
+   * when a node joins or is forgotten), and the slot's other fields are kept as {@code cur} has
+   * them.
+   */
+  private static ClusterTopology withSetSlot(
+      ClusterTopology cur, int slot, String action, String id, long keys, long seq) {
+    int n = id == null ? ClusterTopology.NONE : cur.indexOf(id);
+    int owner = cur.owner(slot);
+    int to = cur.migratingTo(slot);
+    int from = cur.importingFrom(slot);
+    if (n == ClusterTopology.NONE && id != null) {
+      return cur.withSlot(slot, owner, to, from, seq); // forgotten meanwhile: the bus decides
+    }
+    switch (action) {
+      case "migrating" -> to = n;
+      case "importing" -> from = n;
+      case "stable" -> {
+        to = ClusterTopology.NONE;
+        from = ClusterTopology.NONE;
+      }
+      default -> {
+        if (keys == 0) {
+          to = ClusterTopology.NONE;
+        }
+        if (n == cur.myself()) {
+          from = ClusterTopology.NONE;
+        }
+        owner = n;
+      }
+    }
+    return cur.withSlot(slot, owner, to, from, seq);
+  }
+
+  /**
    * SETSLOT's work on the bus thread, its arguments checked: null when done, else the error reply.
    * {@code newPrimary[0]} is set when myself gave away its last slot and follows its new owner (the
-   * caller starts replicating).
+   * caller starts replicating). {@code answered}: the keyspace thread already checked the slot's
+   * owner in its view and replied; the bus may have handled messages since that moved the slot (a
+   * PONG of the importing node overtakes the queued change), and Redis, which ran the command
+   * before those messages, would have applied it, so the owner checks are not made again.
    */
   private static String applySetSlot(
       ClusterBus bus,
@@ -529,14 +552,15 @@ final class ClusterNodeCommands {
       String id,
       long keys,
       boolean replicaMigration,
-      ClusterNode[] newPrimary) {
+      ClusterNode[] newPrimary,
+      boolean answered) {
     if (t.myself.is(ClusterNode.FLAG_REPLICA)) {
       return "ERR Please use SETSLOT only with masters.";
     }
     ClusterNode n = id == null ? null : t.get(id);
     switch (action) {
       case "migrating" -> {
-        if (t.owner(slot) != t.myself) {
+        if (!answered && t.owner(slot) != t.myself) {
           return "ERR I'm not the owner of hash slot " + slot;
         } else if (n == null) {
           return "ERR I don't know about node " + id;
@@ -546,7 +570,7 @@ final class ClusterNodeCommands {
         t.setMigratingTo(slot, n);
       }
       case "importing" -> {
-        if (t.owner(slot) == t.myself) {
+        if (!answered && t.owner(slot) == t.myself) {
           return "ERR I'm already the owner of hash slot " + slot;
         } else if (n == null) {
           return "ERR I don't know about node " + id;
@@ -564,7 +588,7 @@ final class ClusterNodeCommands {
           return "ERR Unknown node " + id;
         } else if (n.is(ClusterNode.FLAG_REPLICA)) {
           return "ERR Target node is not a master";
-        } else if (t.owner(slot) == t.myself && n != t.myself && keys != 0) {
+        } else if (!answered && t.owner(slot) == t.myself && n != t.myself && keys != 0) {
           return "ERR Can't assign hashslot "
               + slot
               + " to a different node while I still hold keys for this hash slot.";

@@ -110,6 +110,11 @@ public final class MultiCommands {
     List<byte[][]> args = List.copyOf(tx.args);
     c.reply.array(cmds.size());
     c.inExec = true;
+    io.cinnabar.cluster.bus.ClusterBus bus = c.server.cluster;
+    boolean hold = bus != null && cmds.stream().anyMatch(s -> s.fullName.startsWith("cluster|"));
+    if (hold) {
+      bus.hold(); // the transaction's CLUSTER commands see no gossip in between, as in Redis
+    }
     try {
       for (int i = 0; i < cmds.size(); i++) {
         c.req.setAll(args.get(i));
@@ -117,6 +122,9 @@ public final class MultiCommands {
       }
     } finally {
       c.inExec = false;
+      if (hold) {
+        bus.release();
+      }
     }
     c.commandFailed = false; // errors inside are the queued commands' failures, not EXEC's
     c.discardTransaction();

@@ -268,11 +268,11 @@ public final class ServerContext {
    * SETSLOT the keyspace thread has already applied to its own copy ({@link #applyTopology}) is
    * dropped: the bus publishes again once it has applied that change too.
    */
-  public boolean publishTopology(io.cinnabar.cluster.ClusterTopology t) {
+  public void publishTopology(io.cinnabar.cluster.ClusterTopology t) {
     while (true) {
       io.cinnabar.cluster.ClusterTopology cur = topology;
       if (cur != null && cur.seq() > t.seq()) {
-        return false;
+        return;
       }
       if (TOPOLOGY.compareAndSet(this, cur, t)) {
         break;
@@ -281,7 +281,6 @@ public final class ServerContext {
     if (blocking.blockedClients() > 0) {
       loop.execute(blocking::checkSlots); // blocked clients on slots moved away get redirected
     }
-    return true;
   }
 
   /**

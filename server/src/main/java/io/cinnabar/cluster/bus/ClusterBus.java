@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The cluster bus of one node: the owner of its {@link NodeTable}, the listener on cluster-port,
@@ -60,15 +61,7 @@ public final class ClusterBus implements AutoCloseable {
   private final NodesConfFile file;
   private final ConfigSaver saver;
 
-  /** Installs a routing view on the keyspace side; false when it kept a newer one of its own. */
-  private final java.util.function.Predicate<ClusterTopology> publisher;
-
-  /**
-   * True from a change of the table until the keyspace has installed a view that includes it:
-   * CLUSTER SETSLOT answers from the keyspace's view only while this is false, so it never answers
-   * from a view the table has moved past.
-   */
-  private volatile boolean viewBehind;
+  private final Consumer<ClusterTopology> publisher;
 
   /** The cluster-* options in force; replaced (never changed) on CONFIG SET, read on the bus. */
   volatile BusSettings settings;
@@ -84,10 +77,7 @@ public final class ClusterBus implements AutoCloseable {
   private boolean closed;
 
   private ClusterBus(
-      BusSettings settings,
-      NodeTable table,
-      NodesConfFile file,
-      java.util.function.Predicate<ClusterTopology> pub) {
+      BusSettings settings, NodeTable table, NodesConfFile file, Consumer<ClusterTopology> pub) {
     this.settings = settings;
     this.table = table;
     this.file = file;
@@ -101,8 +91,8 @@ public final class ClusterBus implements AutoCloseable {
    * myself on first start, and publishes the first topology. The bus does not listen yet. Later
    * CONFIG SETs of cluster-* options reach the running bus (see {@link BusSettings}).
    */
-  public static ClusterBus open(
-      Config config, java.util.function.Predicate<ClusterTopology> publisher) throws IOException {
+  public static ClusterBus open(Config config, Consumer<ClusterTopology> publisher)
+      throws IOException {
     NodesConfFile f = NodesConfFile.lock(config.resolvePath("cluster-config-file"));
     try {
       NodeTable t;
@@ -366,12 +356,6 @@ public final class ClusterBus implements AutoCloseable {
   /** Marks the state changed: nodes.conf is saved and the topology published after this event. */
   public void changed() {
     saveNeeded = true;
-    viewBehind = true;
-  }
-
-  /** See {@link #viewBehind}; read by the keyspace thread. */
-  public boolean viewBehind() {
-    return viewBehind;
   }
 
   /**
@@ -416,10 +400,17 @@ public final class ClusterBus implements AutoCloseable {
       long epochs = epochs();
       boolean fsync = epochs != savedEpochs;
       savedEpochs = epochs;
+      String text = NodesConf.render(table);
       if (sync) {
-        saver.saveNow(NodesConf.render(table), fsync, false);
+        // Written before the command replies; an epoch change is fsynced by the saver thread,
+        // so the bus never stops for the disk (a stalled bus then sends its overdue pings all at
+        // once, the new epoch racing the rest of a redis-cli --cluster fix).
+        saver.saveNow(text, false, false);
+        if (fsync) {
+          saver.saveLater(text, true);
+        }
       } else {
-        saver.saveLater(NodesConf.render(table), fsync);
+        saver.saveLater(text, fsync);
       }
     } catch (IOException e) {
       io.cinnabar.server.Log.warning("Could not save the cluster config: " + e.getMessage());
@@ -478,7 +469,7 @@ public final class ClusterBus implements AutoCloseable {
   /** Recomputes the cluster state and publishes a new routing view. */
   public void publish() {
     membership.updateState(System.currentTimeMillis());
-    viewBehind = !publisher.test(topology());
+    publisher.accept(topology());
   }
 
   /** Valid failure reports about {@code n} (CLUSTER COUNT-FAILURE-REPORTS); bus thread only. */
@@ -510,7 +501,7 @@ public final class ClusterBus implements AutoCloseable {
   }
 
   private void cron() {
-    if (closed) {
+    if (closed || held) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -519,7 +510,7 @@ public final class ClusterBus implements AutoCloseable {
     // Every run re-evaluates the cluster state (PFAIL set here, the rejoin delay running out);
     // other events do when they changed something (then afterEvent publishes).
     if (!saveNeeded && membership.updateState(now)) {
-      viewBehind = !publisher.test(topology());
+      publisher.accept(topology());
     }
     afterEvent();
   }
@@ -548,7 +539,38 @@ public final class ClusterBus implements AutoCloseable {
     dropFilter = type;
   }
 
+  /**
+   * While a MULTI/EXEC with CLUSTER commands runs, messages and the cron wait (Redis runs a
+   * transaction in one go, so no gossip falls between, say, the DELSLOTS and the ADDSLOTS that
+   * redis-cli --cluster fix sends in one transaction). Bus thread only.
+   */
+  private boolean held;
+
+  private final List<Runnable> heldEvents = new ArrayList<>();
+
+  /** Keyspace thread, before an EXEC runs CLUSTER commands: see {@link #held}. */
+  public void hold() {
+    execute(() -> held = true);
+  }
+
+  /** Keyspace thread, after that EXEC: the messages that arrived meanwhile are processed. */
+  public void release() {
+    execute(
+        () -> {
+          held = false;
+          List<Runnable> events = new ArrayList<>(heldEvents);
+          heldEvents.clear();
+          for (Runnable r : events) {
+            r.run();
+          }
+        });
+  }
+
   void process(BusLink link, ClusterMessage m) {
+    if (held) {
+      heldEvents.add(() -> process(link, m));
+      return;
+    }
     stats.received[Math.min(m.type, TYPES - 1)]++;
     if (m.type == dropFilter) {
       return; // counted as received, then dropped, as Redis does
