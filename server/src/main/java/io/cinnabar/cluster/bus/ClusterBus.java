@@ -60,7 +60,6 @@ public final class ClusterBus implements AutoCloseable {
   final BusCron cron = new BusCron(this);
   private final NodesConfFile file;
   private final ConfigSaver saver;
-
   private final Consumer<ClusterTopology> publisher;
 
   /** The cluster-* options in force; replaced (never changed) on CONFIG SET, read on the bus. */
