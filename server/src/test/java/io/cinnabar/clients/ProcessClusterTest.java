@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,26 +67,14 @@ class ProcessClusterTest {
   }
 
   private String redisCli(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("redis-cli"));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "cli", ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
-    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
-    assertThat(p.exitValue()).as(text).isZero();
-    return text;
+    RedisCli.Run r = new RedisCli(dir).run(args);
+    assertThat(r.exit()).as(r.out()).isZero();
+    return r.out();
   }
 
   @Test
   void redisCliCreatesSixNodeClusterAndPubSubCrossesNodes() throws Exception {
-    Assumptions.assumeTrue(RedisCliClusterTest.onPath("redis-cli"), "redis-cli is not on PATH");
+    Assumptions.assumeTrue(RedisCli.available(), "redis-cli is not on PATH");
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
       ports.add(startNode(i));

@@ -1,20 +1,18 @@
 package io.cinnabar.clients;
 
+import static io.cinnabar.clients.RedisCli.addr;
+import static io.cinnabar.clients.RedisCli.awaitOk;
+import static io.cinnabar.clients.RedisCli.myId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,89 +31,23 @@ import redis.clients.jedis.JedisCluster;
 class RedisCliClusterTest {
   @TempDir Path dir;
 
-  /** Host:port strings of the nodes, in creation order, for redis-cli arguments. */
-  private static String addr(int port) {
-    return "127.0.0.1:" + port;
-  }
+  private RedisCli cli;
 
   @BeforeEach
   void needRedisCli() {
-    Assumptions.assumeTrue(onPath("redis-cli"), "redis-cli is not on PATH");
-  }
-
-  static boolean onPath(String exe) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String d : path.split(File.pathSeparator)) {
-      File f = new File(d, exe);
-      if (f.isFile() && f.canExecute()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  record Run(int exit, String out) {}
-
-  /** Runs redis-cli with the given arguments, stdin closed, killed (by its own PID) after 60s. */
-  Run redisCli(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("redis-cli");
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "redis-cli", ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new AssertionError(
-          "redis-cli " + args[0] + " timed out: " + Files.readString(out, StandardCharsets.UTF_8));
-    }
-    // redis-cli colours its --cluster output; strip the escapes.
-    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
-    return new Run(p.exitValue(), text);
-  }
-
-  private TestServer node(String name) throws IOException {
-    Path d = dir.resolve(name);
-    Files.createDirectories(d);
-    return TestServer.start("cluster-enabled", "yes", "dir", d.toString());
-  }
-
-  static void awaitOk(String what, Supplier<RespClient> client) throws InterruptedException {
-    try (RespClient c = client.get()) {
-      ClusterClientsTest.await(what + " cluster_state:ok", () -> ClusterClientsTest.clusterOk(c));
-    }
+    Assumptions.assumeTrue(RedisCli.available(), "redis-cli is not on PATH");
+    cli = new RedisCli(dir);
   }
 
   @Test
   void createCheckAndRedirect() throws Exception {
     List<TestServer> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(node("n" + i));
-      }
+      RedisCli.Run create = cli.create(nodes, "n");
       int p0 = nodes.get(0).port();
-      Run create =
-          redisCli(
-              "--cluster",
-              "create",
-              addr(p0),
-              addr(nodes.get(1).port()),
-              addr(nodes.get(2).port()),
-              "--cluster-yes");
-      assertThat(create.exit()).as(create.out()).isZero();
       assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
-      for (TestServer n : nodes) {
-        awaitOk("node " + n.port(), n::client);
-      }
 
-      Run check = redisCli("--cluster", "check", addr(p0));
+      RedisCli.Run check = cli.run("--cluster", "check", addr(p0));
       assertThat(check.exit()).as(check.out()).isZero();
       assertThat(check.out())
           .contains("[OK] All nodes agree about slots configuration.")
@@ -124,30 +56,30 @@ class RedisCliClusterTest {
           .doesNotContain("[WARNING]");
 
       // "foo" is slot 12182, on the third node: -c follows the MOVED from the first.
-      Run set = redisCli("-c", "-p", Integer.toString(p0), "set", "foo", "bar");
+      RedisCli.Run set = cli.run("-c", "-p", Integer.toString(p0), "set", "foo", "bar");
       assertThat(set.out()).isEqualTo("OK\n");
-      Run get = redisCli("-c", "-p", Integer.toString(p0), "get", "foo");
+      RedisCli.Run get = cli.run("-c", "-p", Integer.toString(p0), "get", "foo");
       assertThat(get.out()).isEqualTo("bar\n");
-      Run resp3 = redisCli("-3", "-c", "-p", Integer.toString(p0), "get", "foo");
+      RedisCli.Run resp3 = cli.run("-3", "-c", "-p", Integer.toString(p0), "get", "foo");
       assertThat(resp3.out()).isEqualTo("bar\n");
-      Run plain = redisCli("-p", Integer.toString(p0), "get", "foo");
+      RedisCli.Run plain = cli.run("-p", Integer.toString(p0), "get", "foo");
       assertThat(plain.out()).startsWith("MOVED 12182 127.0.0.1:" + nodes.get(2).port());
       try (RespClient c = nodes.get(2).client()) {
         assertThat(c.call("GET", "foo")).isEqualTo("$3\r\nbar\r\n");
       }
 
-      Run info = redisCli("--cluster", "info", addr(p0));
+      RedisCli.Run info = cli.run("--cluster", "info", addr(p0));
       assertThat(info.out()).contains("1 keys in 3 masters.");
 
       // Grow and shrink: add an empty primary, move 100 (keyless) slots to it, then back, remove
       // it.
-      nodes.add(node("n3"));
+      nodes.add(cli.node("n3"));
       TestServer extra = nodes.get(3);
-      Run add = redisCli("--cluster", "add-node", addr(extra.port()), addr(p0));
+      RedisCli.Run add = cli.run("--cluster", "add-node", addr(extra.port()), addr(p0));
       assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
       awaitOk("added node", extra::client);
-      String id0 = myId(nodes.get(0));
-      String id3 = myId(extra);
+      String id0 = myId(nodes.get(0).port());
+      String id3 = myId(extra.port());
       // redis-cli sends SETSLOT NODE <id3> to every primary: each must know the new node by its
       // real ID (a node still in handshake with it counts in known_nodes under a random ID).
       for (TestServer n : nodes) {
@@ -160,23 +92,23 @@ class RedisCliClusterTest {
               });
         }
       }
-      Run to = reshard(p0, id0, id3, 100);
+      RedisCli.Run to = reshard(p0, id0, id3, 100);
       assertThat(to.exit()).as(to.out()).isZero();
       try (RespClient c = extra.client()) {
         ClusterClientsTest.await("moved slots", () -> c.call("CLUSTER", "NODES").contains(" 0-99"));
         assertThat(c.call("CLUSTER", "COUNTKEYSINSLOT", "0")).isEqualTo(":0\r\n");
       }
-      awaitChecked(p0);
-      Run back = reshard(p0, id3, id0, 100);
+      cli.awaitChecked(p0);
+      RedisCli.Run back = reshard(p0, id3, id0, 100);
       assertThat(back.exit()).as(back.out()).isZero();
-      awaitChecked(p0);
-      Run del = redisCli("--cluster", "del-node", addr(p0), id3);
+      cli.awaitChecked(p0);
+      RedisCli.Run del = cli.run("--cluster", "del-node", addr(p0), id3);
       assertThat(del.exit()).as(del.out()).isZero();
       try (RespClient c = nodes.get(1).client()) {
         ClusterClientsTest.await(
             "node forgotten", () -> c.call("CLUSTER", "INFO").contains("cluster_known_nodes:3"));
       }
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
     } finally {
       for (TestServer n : nodes) {
         n.close();
@@ -184,14 +116,8 @@ class RedisCliClusterTest {
     }
   }
 
-  private static String myId(TestServer n) {
-    try (RespClient c = n.client()) {
-      return c.call("CLUSTER", "MYID").split("\r\n")[1];
-    }
-  }
-
-  private Run reshard(int port, String from, String to, int slots) throws Exception {
-    return redisCli(
+  private RedisCli.Run reshard(int port, String from, String to, int slots) throws Exception {
+    return cli.run(
         "--cluster",
         "reshard",
         addr(port),
@@ -204,29 +130,10 @@ class RedisCliClusterTest {
         "--cluster-yes");
   }
 
-  /** Waits until --cluster check finds every node agreeing (gossip may lag a reshard). */
-  private void awaitChecked(int port) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (true) {
-      Run check = redisCli("--cluster", "check", addr(port));
-      if (check.exit() == 0
-          && check.out().contains("[OK] All nodes agree about slots configuration.")
-          && check.out().contains("[OK] All 16384 slots covered.")
-          && !check.out().contains("[ERR]")
-          && !check.out().contains("[WARNING]")) {
-        return;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("cluster check never passed:\n" + check.out());
-      }
-      Thread.sleep(200);
-    }
-  }
-
   @Test
   void standaloneServerIsRefused() throws Exception {
     try (TestServer s = TestServer.start()) {
-      Run check = redisCli("--cluster", "check", addr(s.port()));
+      RedisCli.Run check = cli.run("--cluster", "check", addr(s.port()));
       assertThat(check.exit()).isNotZero();
       assertThat(check.out())
           .contains("[ERR] Node 127.0.0.1:" + s.port() + " is not configured as a cluster node.");
@@ -239,8 +146,8 @@ class RedisCliClusterTest {
     List<TestServer> nodes = new ArrayList<>();
     RealRedis redis = null;
     try {
-      nodes.add(node("a"));
-      nodes.add(node("b"));
+      nodes.add(cli.node("a"));
+      nodes.add(cli.node("b"));
       redis =
           RealRedis.start(
               "--cluster-enabled",
@@ -250,8 +157,8 @@ class RedisCliClusterTest {
               "--cluster-node-timeout",
               "5000");
       RealRedis r = redis;
-      Run create =
-          redisCli(
+      RedisCli.Run create =
+          cli.run(
               "--cluster",
               "create",
               addr(nodes.get(0).port()),
@@ -266,7 +173,7 @@ class RedisCliClusterTest {
       awaitOk("redis-server", r::client);
 
       for (int port : List.of(nodes.get(0).port(), nodes.get(1).port(), redis.port())) {
-        Run check = redisCli("--cluster", "check", addr(port));
+        RedisCli.Run check = cli.run("--cluster", "check", addr(port));
         assertThat(check.exit()).as(check.out()).isZero();
         assertThat(check.out())
             .contains("[OK] All nodes agree about slots configuration.")

@@ -1,5 +1,8 @@
 package io.cinnabar.clients;
 
+import static io.cinnabar.clients.RedisCli.addr;
+import static io.cinnabar.clients.RedisCli.awaitOk;
+import static io.cinnabar.clients.RedisCli.myId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.cluster.SlotHash;
@@ -7,10 +10,8 @@ import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +43,12 @@ class ReshardTest {
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
 
+  private RedisCli cli;
+
   @BeforeEach
   void needRedisCli() {
-    Assumptions.assumeTrue(RedisCliClusterTest.onPath("redis-cli"), "redis-cli is not on PATH");
+    Assumptions.assumeTrue(RedisCli.available(), "redis-cli is not on PATH");
+    cli = new RedisCli(dir);
   }
 
   @AfterEach
@@ -77,58 +81,9 @@ class ReshardTest {
     }
   }
 
-  record Run(int exit, String out) {}
-
-  private Run redisCli(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("redis-cli"));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "cli", ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new AssertionError("redis-cli timed out: " + Files.readString(out));
-    }
-    String text = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
-    return new Run(p.exitValue(), text);
-  }
-
-  private static String addr(int port) {
-    return "127.0.0.1:" + port;
-  }
-
   private static String nodes(int port) {
     try (RespClient c = new RespClient("127.0.0.1", port)) {
       return c.call("CLUSTER", "NODES");
-    }
-  }
-
-  private static String myId(int port) {
-    try (RespClient c = new RespClient("127.0.0.1", port)) {
-      return c.call("CLUSTER", "MYID").split("\r\n")[1];
-    }
-  }
-
-  /** Waits until --cluster check passes: every node agrees, no open slot, all slots covered. */
-  private void awaitChecked(int port) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      Run check = redisCli("--cluster", "check", addr(port));
-      if (check.exit() == 0
-          && check.out().contains("[OK] All nodes agree about slots configuration.")
-          && check.out().contains("[OK] All 16384 slots covered.")
-          && !check.out().contains("[ERR]")
-          && !check.out().contains("[WARNING]")) {
-        return;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("cluster check never passed:\n" + check.out());
-      }
-      Thread.sleep(200);
     }
   }
 
@@ -148,8 +103,8 @@ class ReshardTest {
       ports.add(startProcess("n" + i));
     }
     int p0 = ports.get(0);
-    Run create =
-        redisCli(
+    RedisCli.Run create =
+        cli.run(
             "--cluster",
             "create",
             addr(ports.get(0)),
@@ -171,7 +126,7 @@ class ReshardTest {
       }
     }
     int p3 = startProcess("n3");
-    Run add = redisCli("--cluster", "add-node", addr(p3), addr(p0));
+    RedisCli.Run add = cli.run("--cluster", "add-node", addr(p3), addr(p0));
     assertThat(add.out()).as(add.out()).contains("[OK] New node added correctly.");
     String id3 = myId(p3);
     for (int port : ports) {
@@ -183,7 +138,7 @@ class ReshardTest {
             return all.contains(id3) && !all.contains("handshake");
           });
     }
-    awaitChecked(p0);
+    cli.awaitChecked(p0);
 
     // Two writers on disjoint keys, each checking what it reads back, until told to stop.
     AtomicBoolean stop = new AtomicBoolean();
@@ -221,8 +176,8 @@ class ReshardTest {
     }
     try {
       // A small weight keeps the test short: about 500 slots move to the new node.
-      Run onto =
-          redisCli(
+      RedisCli.Run onto =
+          cli.run(
               "--cluster",
               "rebalance",
               addr(p0),
@@ -231,13 +186,14 @@ class ReshardTest {
               id3 + "=0.1");
       assertThat(onto.exit()).as(onto.out() + nodes(p0)).isZero();
       assertThat(onto.out()).contains("to " + addr(p3));
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
       try (RespClient c = new RespClient("127.0.0.1", p3)) {
         assertThat(c.call("DBSIZE")).isNotEqualTo(":0\r\n");
       }
-      Run out = redisCli("--cluster", "rebalance", addr(p0), "--cluster-weight", id3 + "=0");
+      RedisCli.Run out =
+          cli.run("--cluster", "rebalance", addr(p0), "--cluster-weight", id3 + "=0");
       assertThat(out.exit()).as(out.out()).isZero();
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
       // Emptied of slots, the node either holds no keys or (cluster-allow-replica-migration, as
       // Redis 7.0) became a replica of a slot's new owner and holds that node's data.
       try (RespClient c = new RespClient("127.0.0.1", p3)) {
@@ -251,9 +207,9 @@ class ReshardTest {
           assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
         }
       }
-      Run del = redisCli("--cluster", "del-node", addr(p0), id3);
+      RedisCli.Run del = cli.run("--cluster", "del-node", addr(p0), id3);
       assertThat(del.exit()).as(del.out()).isZero();
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
     } finally {
       stop.set(true);
       for (Thread t : load) {
@@ -276,12 +232,6 @@ class ReshardTest {
     assertThat(total).isEqualTo(keys);
   }
 
-  private TestServer node(String name) throws IOException {
-    Path d = dir.resolve(name);
-    Files.createDirectories(d);
-    return TestServer.start("cluster-enabled", "yes", "dir", d.toString());
-  }
-
   /** Keys of {@code slot}: "{tag}i" for a tag hashing there. */
   private static String tagOf(int slot) {
     for (int i = 0; ; i++) {
@@ -296,22 +246,8 @@ class ReshardTest {
   void fixFinishesAnInterruptedMigration() throws Exception {
     List<TestServer> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(node("f" + i));
-      }
+      cli.create(nodes, "f");
       int p0 = nodes.get(0).port();
-      Run create =
-          redisCli(
-              "--cluster",
-              "create",
-              addr(p0),
-              addr(nodes.get(1).port()),
-              addr(nodes.get(2).port()),
-              "--cluster-yes");
-      assertThat(create.exit()).as(create.out()).isZero();
-      for (TestServer n : nodes) {
-        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
-      }
       // Slot 100 is on the first node; move most of its keys to the second and stop there
       // (redis-cli then picks the node with more keys as the owner and finishes the move).
       int slot = 100;
@@ -341,11 +277,11 @@ class ReshardTest {
         assertThat(a.call("GET", "{" + tag + "}0")).startsWith("-ASK 100 ");
         assertThat(a.call("GET", "{" + tag + "}17")).isEqualTo("$3\r\nv17\r\n");
       }
-      Run check = redisCli("--cluster", "check", addr(p0));
+      RedisCli.Run check = cli.run("--cluster", "check", addr(p0));
       assertThat(check.out()).contains("[WARNING]").contains("open slot");
-      Run fix = redisCli("--cluster", "fix", addr(p0));
+      RedisCli.Run fix = cli.run("--cluster", "fix", addr(p0));
       assertThat(fix.exit()).as(fix.out()).isZero();
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
       try (RespClient b = to.client();
           RespClient a = from.client()) {
         assertThat(b.call("CLUSTER", "COUNTKEYSINSLOT", "100")).as(fix.out()).isEqualTo(":20\r\n");
@@ -364,32 +300,18 @@ class ReshardTest {
   void addNodeAsAReplicaThenReshardItsPrimary() throws Exception {
     List<TestServer> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(node("r" + i));
-      }
+      cli.create(nodes, "r");
       int p0 = nodes.get(0).port();
-      Run create =
-          redisCli(
-              "--cluster",
-              "create",
-              addr(p0),
-              addr(nodes.get(1).port()),
-              addr(nodes.get(2).port()),
-              "--cluster-yes");
-      assertThat(create.exit()).as(create.out()).isZero();
-      for (TestServer n : nodes) {
-        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
-      }
       try (JedisCluster jc = jedis(p0)) {
         for (int i = 0; i < 500; i++) {
           jc.set("r:" + i, "v" + i);
         }
       }
       String id0 = myId(p0);
-      nodes.add(node("r3"));
+      nodes.add(cli.node("r3"));
       TestServer replica = nodes.get(3);
-      Run add =
-          redisCli(
+      RedisCli.Run add =
+          cli.run(
               "--cluster",
               "add-node",
               addr(replica.port()),
@@ -408,10 +330,10 @@ class ReshardTest {
         String size = p.call("DBSIZE");
         ClusterClientsTest.await("the replica has the data", () -> r.call("DBSIZE").equals(size));
       }
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
       // moving slots away from the replicated primary: its replica follows the deletions
-      Run move =
-          redisCli(
+      RedisCli.Run move =
+          cli.run(
               "--cluster",
               "reshard",
               addr(p0),
@@ -423,7 +345,7 @@ class ReshardTest {
               "200",
               "--cluster-yes");
       assertThat(move.exit()).as(move.out()).isZero();
-      awaitChecked(p0);
+      cli.awaitChecked(p0);
       try (RespClient p = nodes.get(0).client();
           RespClient r = replica.client()) {
         ClusterClientsTest.await(
@@ -447,8 +369,8 @@ class ReshardTest {
     List<TestServer> nodes = new ArrayList<>();
     RealRedis redis = null;
     try {
-      nodes.add(node("a"));
-      nodes.add(node("b"));
+      nodes.add(cli.node("a"));
+      nodes.add(cli.node("b"));
       redis =
           RealRedis.start(
               "--cluster-enabled",
@@ -459,8 +381,8 @@ class ReshardTest {
               "5000");
       RealRedis r = redis;
       int p0 = nodes.get(0).port();
-      Run create =
-          redisCli(
+      RedisCli.Run create =
+          cli.run(
               "--cluster",
               "create",
               addr(p0),
@@ -469,10 +391,10 @@ class ReshardTest {
               "--cluster-yes");
       assertThat(create.exit()).as(create.out()).isZero();
       for (TestServer n : nodes) {
-        RedisCliClusterTest.awaitOk("node " + n.port(), n::client);
+        awaitOk("node " + n.port(), n::client);
       }
-      RedisCliClusterTest.awaitOk("redis-server", r::client);
-      awaitChecked(p0);
+      awaitOk("redis-server", r::client);
+      cli.awaitChecked(p0);
       int keys = 2000;
       try (JedisCluster jc = jedis(p0)) {
         for (int i = 0; i < keys; i++) {
@@ -483,8 +405,8 @@ class ReshardTest {
       String theirs = myId(redis.port());
       // redis-server MIGRATEs into Cinnabar, then Cinnabar into redis-server
       for (String[] fromTo : List.of(new String[] {theirs, ours}, new String[] {ours, theirs})) {
-        Run move =
-            redisCli(
+        RedisCli.Run move =
+            cli.run(
                 "--cluster",
                 "reshard",
                 addr(p0),
@@ -496,8 +418,8 @@ class ReshardTest {
                 "300",
                 "--cluster-yes");
         assertThat(move.exit()).as(move.out()).isZero();
-        awaitChecked(p0);
-        awaitChecked(redis.port());
+        cli.awaitChecked(p0);
+        cli.awaitChecked(redis.port());
       }
       try (JedisCluster jc = jedis(redis.port())) {
         for (int i = 0; i < keys; i++) {
