@@ -5,13 +5,12 @@ import static io.cinnabar.clients.RedisCli.awaitOk;
 import static io.cinnabar.clients.RedisCli.myId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinnabar.cluster.SlotHash;
+import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.ServerProcess;
 import io.cinnabar.testkit.TestServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,16 +231,6 @@ class ReshardTest {
     assertThat(total).isEqualTo(keys);
   }
 
-  /** Keys of {@code slot}: "{tag}i" for a tag hashing there. */
-  private static String tagOf(int slot) {
-    for (int i = 0; ; i++) {
-      String t = "t" + i;
-      if (SlotHash.slot(t.getBytes(StandardCharsets.US_ASCII)) == slot) {
-        return t;
-      }
-    }
-  }
-
   @Test
   void fixFinishesAnInterruptedMigration() throws Exception {
     List<TestServer> nodes = new ArrayList<>();
@@ -251,7 +240,7 @@ class ReshardTest {
       // Slot 100 is on the first node; move most of its keys to the second and stop there
       // (redis-cli then picks the node with more keys as the owner and finishes the move).
       int slot = 100;
-      String tag = tagOf(slot);
+      String tag = Keys.inSlot(slot);
       TestServer from = nodes.get(0);
       TestServer to = nodes.get(1);
       String fromId = myId(from.port());

@@ -1,5 +1,7 @@
 package io.cinnabar.cluster;
 
+import static io.cinnabar.testkit.ClusterPair.id;
+import static io.cinnabar.testkit.ClusterPair.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.testkit.Await;
@@ -25,37 +27,15 @@ class ClusterReplicateTest {
         "cluster-enabled", "yes", "dir", d.toString(), "cluster-node-timeout", "2000");
   }
 
-  private static String id(RespClient c) {
-    String r = c.call("CLUSTER", "MYID");
-    return r.substring(r.indexOf('\n') + 1, r.length() - 2);
-  }
-
   @Test
   void emptyPrimaryBecomesAReplicaAndFollows() throws Exception {
     try (TestServer a = node("a");
         TestServer b = node("b");
         RespClient ca = a.client();
         RespClient cb = b.client()) {
-      assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
-      assertThat(
-              cb.call(
-                  "CLUSTER",
-                  "MEET",
-                  "127.0.0.1",
-                  Integer.toString(a.port()),
-                  a.config.get("cluster-port")))
-          .isEqualTo("+OK\r\n");
+      join(a, ca, cb);
       String idA = id(ca);
       String idB = id(cb);
-      for (RespClient c : new RespClient[] {ca, cb}) {
-        Await.until(
-            "both nodes known by ID",
-            15_000,
-            () -> {
-              String nodes = c.call("CLUSTER", "NODES");
-              return nodes.contains(idA) && nodes.contains(idB) && !nodes.contains("handshake");
-            });
-      }
       assertThat(ca.call("SET", "foo", "before")).isEqualTo("+OK\r\n");
 
       assertThat(cb.call("CLUSTER", "REPLICATE", "0123456789012345678901234567890123456789"))

@@ -1,8 +1,11 @@
 package io.cinnabar.cluster;
 
+import static io.cinnabar.testkit.ClusterPair.id;
+import static io.cinnabar.testkit.ClusterPair.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.testkit.Await;
+import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.nio.file.Files;
@@ -30,19 +33,6 @@ class SlotMigrationTest {
     return Long.parseLong(info.substring(i, info.indexOf('\r', i)));
   }
 
-  /** a takes every slot and meets b; returns once b sees the cluster ok. */
-  private static void join(TestServer a, RespClient ca, TestServer b, RespClient cb)
-      throws InterruptedException {
-    assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
-    ca.call("CLUSTER", "MEET", "127.0.0.1", "" + b.port(), b.config.get("cluster-port"));
-    Await.until(
-        "b knows a's slots", 15_000, () -> cb.call("CLUSTER", "INFO").contains("cluster_state:ok"));
-  }
-
-  private static String myId(RespClient c) {
-    return c.call("CLUSTER", "MYID").split("\r\n")[1];
-  }
-
   @Test
   void slotMovesKeyByKeyWithClientsBlockedOnBothSides() throws Exception {
     try (TestServer a = node("a");
@@ -51,9 +41,9 @@ class SlotMigrationTest {
         RespClient cb = b.client();
         RespClient waiterA = a.client();
         RespClient waiterB = b.client()) {
-      join(a, ca, b, cb);
-      String aid = myId(ca);
-      String bid = myId(cb);
+      join(a, ca, cb);
+      String aid = id(ca);
+      String bid = id(cb);
       int slot = 7629; // "{k}"
       String s = Integer.toString(slot);
       assertThat(ca.call("CLUSTER", "KEYSLOT", "{k}")).isEqualTo(":" + slot + "\r\n");
@@ -122,16 +112,6 @@ class SlotMigrationTest {
     }
   }
 
-  /** A key of the given slot: "k" plus the first counter that hashes there. */
-  private static String keyIn(int slot) {
-    for (int i = 0; ; i++) {
-      String k = "k" + i;
-      if (SlotHash.slot(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) == slot) {
-        return k;
-      }
-    }
-  }
-
   /**
    * CLUSTER SETSLOT is answered from the routing view before the bus has written it into the node
    * table: each command right after it, on the same node, already routes by it, while gossip
@@ -143,13 +123,13 @@ class SlotMigrationTest {
         TestServer b = node("b");
         RespClient ca = a.client();
         RespClient cb = b.client()) {
-      join(a, ca, b, cb);
-      String aid = myId(ca);
-      String bid = myId(cb);
+      join(a, ca, cb);
+      String aid = id(ca);
+      String bid = id(cb);
       String bAddr = "127.0.0.1:" + b.port();
       for (int slot = 1000; slot < 1200; slot++) {
         String s = Integer.toString(slot);
-        String key = keyIn(slot);
+        String key = Keys.inSlot(slot);
         assertThat(cb.call("CLUSTER", "SETSLOT", s, "IMPORTING", aid)).isEqualTo("+OK\r\n");
         assertThat(cb.call("ASKING")).isEqualTo("+OK\r\n");
         assertThat(cb.call("SET", key, "v" + slot)).isEqualTo("+OK\r\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.server.ServerContext;
+import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.util.Map;
@@ -62,7 +63,7 @@ class OpenSlotRoutingTest {
       assertThat(c.call("MGET", "{bar}3", "{bar}4")).isEqualTo(ASK);
       assertThat(c.call("MGET", "{bar}3", "{bar}3")).isEqualTo(ASK);
       // other slots are not affected
-      assertThat(c.call("GET", keyInSlot(1))).isEqualTo("$-1\r\n");
+      assertThat(c.call("GET", Keys.inSlot(1))).isEqualTo("$-1\r\n");
       // MIGRATE runs here whatever keys are missing
       assertThat(c.call("MIGRATE", "127.0.0.1", "1", "{bar}3", "0", "100")).isEqualTo("+NOKEY\r\n");
       // A command is routed when queued (flagging the transaction), and EXEC again with all the
@@ -131,15 +132,6 @@ class OpenSlotRoutingTest {
       assertThat(c.call("ASKING")).isEqualTo("-ERR This instance has cluster support disabled\r\n");
       assertThat(c.call("ASKING", "x"))
           .isEqualTo("-ERR wrong number of arguments for 'asking' command\r\n");
-    }
-  }
-
-  private static String keyInSlot(int slot) {
-    for (int i = 0; ; i++) {
-      String k = "k" + i;
-      if (SlotHash.slot(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) == slot) {
-        return k;
-      }
     }
   }
 }

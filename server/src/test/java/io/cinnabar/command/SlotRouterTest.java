@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.server.ServerContext;
+import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.util.Map;
@@ -48,7 +49,7 @@ class SlotRouterTest {
       // the same key twice is one slot
       assertThat(c.call("MGET", "bar", "bar")).isEqualTo("*2\r\n$-1\r\n$-1\r\n");
       // a key whose slot nobody serves
-      String unserved = keyInSlot(100);
+      String unserved = Keys.inSlot(100);
       assertThat(c.call("GET", unserved)).isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
       assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
       assertThat(c.call("DBSIZE")).isEqualTo(":3\r\n");
@@ -69,7 +70,8 @@ class SlotRouterTest {
       assertThat(c.call("GET", "bar")).isEqualTo(DOWN);
       assertThat(c.call("SET", "bar", "1")).isEqualTo(DOWN);
       // an unserved slot is reported first, as Redis checks it while collecting the keys
-      assertThat(c.call("GET", keyInSlot(100))).isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
+      assertThat(c.call("GET", Keys.inSlot(100)))
+          .isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
       assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
       assertThat(c.call("CONFIG", "SET", "cluster-allow-reads-when-down", "yes"))
           .isEqualTo("+OK\r\n");
@@ -110,15 +112,6 @@ class SlotRouterTest {
       assertThat(c.call("CLUSTER", "DELSLOTS", "12182")).isEqualTo("+OK\r\n");
       assertThat(c.call("GET", "foo")).isEqualTo("-CLUSTERDOWN Hash slot not served\r\n");
       assertThat(c.call("GET", "bar")).isEqualTo(DOWN);
-    }
-  }
-
-  private static String keyInSlot(int slot) {
-    for (int i = 0; ; i++) {
-      String k = "k" + i;
-      if (SlotHash.slot(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) == slot) {
-        return k;
-      }
     }
   }
 }

@@ -1,9 +1,12 @@
 package io.cinnabar.cluster.migration;
 
+import static io.cinnabar.testkit.ClusterPair.id;
+import static io.cinnabar.testkit.ClusterPair.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.testkit.Await;
+import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -41,44 +44,9 @@ class AtomicMigrationTest {
         "yes");
   }
 
-  static String id(RespClient c) {
-    String r = c.call("CLUSTER", "MYID");
-    return r.substring(r.indexOf('\n') + 1, r.length() - 2);
-  }
-
-  /** A owns every slot, B none; both know each other. */
-  static void join(TestServer a, RespClient ca, RespClient cb) throws InterruptedException {
-    assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
-    assertThat(
-            cb.call(
-                "CLUSTER",
-                "MEET",
-                "127.0.0.1",
-                Integer.toString(a.port()),
-                a.config.get("cluster-port")))
-        .isEqualTo("+OK\r\n");
-    String idA = id(ca);
-    String idB = id(cb);
-    for (RespClient c : new RespClient[] {ca, cb}) {
-      Await.until(
-          "both nodes known",
-          15_000,
-          () -> {
-            String nodes = c.call("CLUSTER", "NODES");
-            return nodes.contains(idA) && nodes.contains(idB) && !nodes.contains("handshake");
-          });
-    }
-    Await.until("cluster ok", 15_000, () -> cb.call("CLUSTER", "INFO").contains("state:ok"));
-  }
-
   /** A key of the given slot: "{t}" + suffix, t a tag hashing to the slot. */
   static String keyIn(int slot, String suffix) {
-    for (int i = 0; ; i++) {
-      String tag = "t" + i;
-      if (SlotHash.slot(tag.getBytes(StandardCharsets.UTF_8)) == slot) {
-        return "{" + tag + "}" + suffix;
-      }
-    }
+    return "{" + Keys.inSlot(slot) + "}" + suffix;
   }
 
   private static Map<String, String> digests(RespClient c, List<String> keys) {
