@@ -2,6 +2,7 @@ package io.cinnabar.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
 import java.io.File;
@@ -92,17 +93,52 @@ final class RedisCli {
     for (int i = 0; i < 3; i++) {
       nodes.add(node(prefix + i));
     }
-    Run create =
-        run(
-            "--cluster",
-            "create",
-            addr(nodes.get(0).port()),
-            addr(nodes.get(1).port()),
-            addr(nodes.get(2).port()),
-            "--cluster-yes");
+    return create(
+        List.of(nodes.get(0).port(), nodes.get(1).port(), nodes.get(2).port()),
+        List.of(nodes.get(0)::client, nodes.get(1)::client, nodes.get(2)::client));
+  }
+
+  /** A mixed cluster's redis-server and redis-cli's --cluster create run. */
+  record Mixed(RealRedis redis, Run create) {}
+
+  /**
+   * A mixed cluster: two Cinnabar nodes "a" and "b", added to {@code nodes}, and a redis-server
+   * (node timeout 5 s; the caller closes them all), made a cluster by {@code --cluster create} in
+   * that order; returns once each reports cluster_state:ok.
+   */
+  Mixed createMixed(List<TestServer> nodes) throws Exception {
+    nodes.add(node("a"));
+    nodes.add(node("b"));
+    RealRedis redis =
+        RealRedis.start(
+            "--cluster-enabled",
+            "yes",
+            "--cluster-port",
+            Integer.toString(TestServer.freePort()),
+            "--cluster-node-timeout",
+            "5000");
+    try {
+      Run create =
+          create(
+              List.of(nodes.get(0).port(), nodes.get(1).port(), redis.port()),
+              List.of(nodes.get(0)::client, nodes.get(1)::client, redis::client));
+      return new Mixed(redis, create);
+    } catch (Exception | AssertionError e) {
+      redis.close();
+      throw e;
+    }
+  }
+
+  private Run create(List<Integer> ports, List<Supplier<RespClient>> clients) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("--cluster", "create"));
+    for (int port : ports) {
+      args.add(addr(port));
+    }
+    args.add("--cluster-yes");
+    Run create = run(args.toArray(new String[0]));
     assertThat(create.exit()).as(create.out()).isZero();
-    for (TestServer n : nodes) {
-      awaitOk("node " + n.port(), n::client);
+    for (int i = 0; i < ports.size(); i++) {
+      awaitOk("node " + ports.get(i), clients.get(i));
     }
     return create;
   }

@@ -146,31 +146,11 @@ class RedisCliClusterTest {
     List<TestServer> nodes = new ArrayList<>();
     RealRedis redis = null;
     try {
-      nodes.add(cli.node("a"));
-      nodes.add(cli.node("b"));
-      redis =
-          RealRedis.start(
-              "--cluster-enabled",
-              "yes",
-              "--cluster-port",
-              Integer.toString(TestServer.freePort()),
-              "--cluster-node-timeout",
-              "5000");
+      RedisCli.Mixed mixed = cli.createMixed(nodes);
+      redis = mixed.redis();
       RealRedis r = redis;
-      RedisCli.Run create =
-          cli.run(
-              "--cluster",
-              "create",
-              addr(nodes.get(0).port()),
-              addr(nodes.get(1).port()),
-              addr(redis.port()),
-              "--cluster-yes");
-      assertThat(create.exit()).as(create.out()).isZero();
+      RedisCli.Run create = mixed.create();
       assertThat(create.out()).contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]");
-      for (TestServer n : nodes) {
-        awaitOk("node " + n.port(), n::client);
-      }
-      awaitOk("redis-server", r::client);
 
       for (int port : List.of(nodes.get(0).port(), nodes.get(1).port(), redis.port())) {
         RedisCli.Run check = cli.run("--cluster", "check", addr(port));

@@ -1,7 +1,6 @@
 package io.cinnabar.clients;
 
 import static io.cinnabar.clients.RedisCli.addr;
-import static io.cinnabar.clients.RedisCli.awaitOk;
 import static io.cinnabar.clients.RedisCli.myId;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -358,31 +357,10 @@ class ReshardTest {
     List<TestServer> nodes = new ArrayList<>();
     RealRedis redis = null;
     try {
-      nodes.add(cli.node("a"));
-      nodes.add(cli.node("b"));
-      redis =
-          RealRedis.start(
-              "--cluster-enabled",
-              "yes",
-              "--cluster-port",
-              Integer.toString(TestServer.freePort()),
-              "--cluster-node-timeout",
-              "5000");
+      RedisCli.Mixed mixed = cli.createMixed(nodes);
+      redis = mixed.redis();
       RealRedis r = redis;
       int p0 = nodes.get(0).port();
-      RedisCli.Run create =
-          cli.run(
-              "--cluster",
-              "create",
-              addr(p0),
-              addr(nodes.get(1).port()),
-              addr(redis.port()),
-              "--cluster-yes");
-      assertThat(create.exit()).as(create.out()).isZero();
-      for (TestServer n : nodes) {
-        awaitOk("node " + n.port(), n::client);
-      }
-      awaitOk("redis-server", r::client);
       cli.awaitChecked(p0);
       int keys = 2000;
       try (JedisCluster jc = jedis(p0)) {
