@@ -3,7 +3,7 @@ package io.cinnabar.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.testkit.RespClient;
-import io.cinnabar.testkit.ServerProcess;
+import io.cinnabar.testkit.ServerProcesses;
 import io.cinnabar.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,35 +35,18 @@ class ProcessClusterTest {
   static final int NODES = 6;
 
   @TempDir Path dir;
-  private final List<Process> started = new ArrayList<>();
+  private final ServerProcesses processes = new ServerProcesses();
 
   @AfterEach
   void stopNodes() throws InterruptedException {
-    for (Process p : started) {
-      p.destroy();
-    }
-    for (Process p : started) {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
+    processes.stopAll();
   }
 
   /** Starts {@code cinnabar server} in a JVM of its own, sized for CI (C1 only, small heap). */
   private int startNode(int i) throws IOException {
     int port = TestServer.freePort();
-    Process p =
-        ServerProcess.startClusterNode(dir.resolve("n" + i), port, TestServer.freePort(), "128m");
-    started.add(p);
+    processes.startClusterNode(dir.resolve("n" + i), port, TestServer.freePort(), "128m");
     return port;
-  }
-
-  private static boolean pingable(int port) {
-    try (RespClient c = new RespClient("127.0.0.1", port)) {
-      return c.call("PING").equals("+PONG\r\n");
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private String redisCli(String... args) throws IOException, InterruptedException {
@@ -81,7 +64,7 @@ class ProcessClusterTest {
     }
     List<String> create = new ArrayList<>(List.of("--cluster", "create"));
     for (int port : ports) {
-      ClusterClientsTest.await("node " + port + " up", () -> pingable(port));
+      ClusterClientsTest.await("node " + port + " up", () -> ServerProcesses.pingable(port));
       create.add("127.0.0.1:" + port);
     }
     create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.launcher.Main;
 import io.cinnabar.testkit.Await;
 import io.cinnabar.testkit.RespClient;
-import io.cinnabar.testkit.ServerProcess;
+import io.cinnabar.testkit.ServerProcesses;
 import io.cinnabar.testkit.TestServer;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -46,29 +46,21 @@ import redis.clients.jedis.JedisCluster;
  */
 class ProcessRebalanceTest {
   @TempDir Path dir;
-  private final List<Process> started = new ArrayList<>();
+  private final ServerProcesses processes = new ServerProcesses();
   private final List<Integer> ports = new ArrayList<>();
   private final List<Integer> busPorts = new ArrayList<>();
 
   @AfterEach
   void stopNodes() throws InterruptedException {
-    for (Process p : started) {
-      p.destroy();
-    }
-    for (Process p : started) {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
+    processes.stopAll();
   }
 
   private Process startNode(int i) throws IOException {
     int port = TestServer.freePort();
     int busPort = TestServer.freePort();
     Process p =
-        ServerProcess.startClusterNode(
+        processes.startClusterNode(
             dir.resolve("n" + i), port, busPort, "256m", "--cluster-node-timeout", "3000");
-    started.add(p);
     ports.add(port);
     busPorts.add(busPort);
     return p;
@@ -90,7 +82,7 @@ class ProcessRebalanceTest {
       startNode(i);
     }
     for (int port : ports) {
-      Await.until("node " + port + " up", 30_000, () -> pingable(port));
+      Await.until("node " + port + " up", 30_000, () -> ServerProcesses.pingable(port));
     }
     int per = 16384 / owners;
     for (int i = 0; i < owners; i++) {
@@ -109,14 +101,6 @@ class ProcessRebalanceTest {
       call(ports.get(i), "CLUSTER", "MEET", "127.0.0.1", Integer.toString(ports.get(0)), cport);
     }
     awaitAgreement(ports);
-  }
-
-  private static boolean pingable(int port) {
-    try {
-      return call(port, "PING").equals("+PONG\r\n");
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   /** Every node's view: owner id and slots per primary, sorted. */
@@ -352,7 +336,7 @@ class ProcessRebalanceTest {
       assertThat(call(source, "CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "8191", "NODE", target))
           .isEqualTo("+OK\r\n");
       Await.until("syncing again", 10_000, () -> jobs(source).contains("syncing"));
-      started.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      processes.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     Await.until(
         "the source's job failed",

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
-import io.cinnabar.testkit.ServerProcess;
+import io.cinnabar.testkit.ServerProcesses;
 import io.cinnabar.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -39,7 +38,7 @@ import redis.clients.jedis.JedisCluster;
  */
 class ReshardTest {
   @TempDir Path dir;
-  private final List<Process> started = new ArrayList<>();
+  private final ServerProcesses processes = new ServerProcesses();
 
   private RedisCli cli;
 
@@ -51,32 +50,15 @@ class ReshardTest {
 
   @AfterEach
   void stopNodes() throws InterruptedException {
-    for (Process p : started) {
-      p.destroy();
-    }
-    for (Process p : started) {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
+    processes.stopAll();
   }
 
   /** A Cinnabar node in a JVM of its own (C1 only, small heap, as ProcessClusterTest). */
   private int startProcess(String name) throws IOException, InterruptedException {
     int port = TestServer.freePort();
-    Process p =
-        ServerProcess.startClusterNode(dir.resolve(name), port, TestServer.freePort(), "128m");
-    started.add(p);
-    ClusterClientsTest.await("node " + port + " up", () -> pingable(port));
+    processes.startClusterNode(dir.resolve(name), port, TestServer.freePort(), "128m");
+    ClusterClientsTest.await("node " + port + " up", () -> ServerProcesses.pingable(port));
     return port;
-  }
-
-  private static boolean pingable(int port) {
-    try (RespClient c = new RespClient("127.0.0.1", port)) {
-      return c.call("PING").equals("+PONG\r\n");
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private static String nodes(int port) {
