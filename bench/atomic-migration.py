@@ -31,33 +31,8 @@ JAR = os.path.join(HERE, "server", "target", "cinnabar.jar")
 JAVA_OPTS = os.environ.get("CINNABAR_JAVA_OPTS", "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k").split()
 
 
-def crc16(data):
-    crc = 0
-    for b in data:
-        crc ^= b << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
-
-
-def slot(key):
-    s = key.find(b"{")
-    if s >= 0:
-        e = key.find(b"}", s + 1)
-        if e > s + 1:
-            key = key[s + 1:e]
-    return crc16(key) & 16383
-
-
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        if isinstance(a, str):
-            a = a.encode()
-        elif isinstance(a, int):
-            a = str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clusterkeys import encode, slot  # noqa: E402  (the bench folder's shared RESP helpers)
 
 
 class Conn:
