@@ -123,7 +123,16 @@ class ReshardTest {
     // Two writers on disjoint keys, each checking what it reads back, until told to stop.
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong ops = new AtomicLong();
+    // What redis-cli was doing when a writer failed, for the failure message.
+    java.util.concurrent.atomic.AtomicReference<String> phase =
+        new java.util.concurrent.atomic.AtomicReference<>("before the rebalance");
     List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Before del-node each writer reads all its keys once, so its client has followed every slot
+    // off the node (a MOVED from it) before that node is reset. A reset node knows no other node
+    // and answers "CLUSTERDOWN Hash slot not served", as a real redis-server does; a client still
+    // mapping a slot there would get that error from Redis too.
+    AtomicBoolean sweep = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch swept = new java.util.concurrent.CountDownLatch(2);
     List<Thread> load = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
       int writer = w;
@@ -133,7 +142,18 @@ class ReshardTest {
                 java.util.Random rnd = new java.util.Random(writer);
                 try (JedisCluster jc = jedis(p0)) {
                   int n = 0;
+                  boolean sweptMine = false;
                   while (!stop.get()) {
+                    if (sweep.get() && !sweptMine) {
+                      for (int i = writer; i < keys; i += 2) {
+                        String got = jc.get("k:" + i);
+                        if (!expected.get("k:" + i).equals(got)) {
+                          errors.add(new AssertionError("k:" + i + ": " + got));
+                        }
+                      }
+                      sweptMine = true;
+                      swept.countDown();
+                    }
                     String k = "k:" + (rnd.nextInt(keys / 2) * 2 + writer);
                     if (rnd.nextBoolean()) {
                       String v = "w" + writer + ":" + (n++);
@@ -148,7 +168,8 @@ class ReshardTest {
                     ops.incrementAndGet();
                   }
                 } catch (Throwable e) {
-                  errors.add(e);
+                  errors.add(new AssertionError("writer " + writer + " " + phase.get(), e));
+                  swept.countDown(); // the test fails on the error; del-node need not wait
                 }
               });
       t.start();
@@ -156,6 +177,7 @@ class ReshardTest {
     }
     try {
       // A small weight keeps the test short: about 500 slots move to the new node.
+      phase.set("during the rebalance onto the new node");
       RedisCli.Run onto =
           cli.run(
               "--cluster",
@@ -170,6 +192,7 @@ class ReshardTest {
       try (RespClient c = new RespClient("127.0.0.1", p3)) {
         assertThat(c.call("DBSIZE")).isNotEqualTo(":0\r\n");
       }
+      phase.set("during the rebalance off the new node");
       RedisCli.Run out =
           cli.run("--cluster", "rebalance", addr(p0), "--cluster-weight", id3 + "=0");
       assertThat(out.exit()).as(out.out()).isZero();
@@ -187,6 +210,9 @@ class ReshardTest {
           assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
         }
       }
+      sweep.set(true);
+      assertThat(swept.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      phase.set("during del-node");
       RedisCli.Run del = cli.run("--cluster", "del-node", addr(p0), id3);
       assertThat(del.exit()).as(del.out()).isZero();
       cli.awaitChecked(p0);

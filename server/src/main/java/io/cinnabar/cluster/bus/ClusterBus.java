@@ -286,12 +286,38 @@ public final class ClusterBus implements AutoCloseable {
    * a view stamped {@code seq} that replaces the keyspace's own.
    */
   public void executeSetSlot(long seq, Runnable r) {
-    execute(
-        () -> {
-          r.run();
-          appliedSetSlot = Math.max(appliedSetSlot, seq);
-          changed();
-        });
+    pendingSetSlots.add(new PendingSetSlot(seq, r));
+    execute(this::applyPendingSetSlots);
+  }
+
+  private record PendingSetSlot(long seq, Runnable work) {}
+
+  private final java.util.Queue<PendingSetSlot> pendingSetSlots =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private boolean applyingSetSlots; // bus thread only
+
+  /**
+   * Applies the SETSLOTs the keyspace thread has answered, before the bus reads or sends anything
+   * else (a received message, the cron, an outgoing PING or PONG). As in Redis, whose one thread
+   * changes the table before it replies, no message that leaves this node after the reply claims a
+   * slot it gave away, and none received after it is judged against the old owner.
+   */
+  void applyPendingSetSlots() {
+    if (applyingSetSlots) {
+      return; // a SETSLOT's own PONG broadcast; the rest follow in order when it returns
+    }
+    applyingSetSlots = true;
+    try {
+      PendingSetSlot p;
+      while ((p = pendingSetSlots.poll()) != null) {
+        p.work.run();
+        appliedSetSlot = Math.max(appliedSetSlot, p.seq);
+        changed();
+      }
+    } finally {
+      applyingSetSlots = false;
+    }
   }
 
   /** Runs {@code r} on the bus thread without waiting. */
@@ -503,6 +529,7 @@ public final class ClusterBus implements AutoCloseable {
     if (closed || held) {
       return;
     }
+    applyPendingSetSlots();
     long now = System.currentTimeMillis();
     cron.run(now);
     failover.cron(now);
@@ -566,6 +593,7 @@ public final class ClusterBus implements AutoCloseable {
   }
 
   void process(BusLink link, ClusterMessage m) {
+    applyPendingSetSlots();
     if (held) {
       heldEvents.add(() -> process(link, m));
       return;
@@ -596,6 +624,7 @@ public final class ClusterBus implements AutoCloseable {
   }
 
   void sendPing(BusLink l, int type) {
+    applyPendingSetSlots();
     BusProcessor.sendPing(this, l, type);
   }
 
