@@ -28,7 +28,9 @@ import time
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(HERE, "server", "target", "cinnabar.jar")
-JAVA_OPTS = os.environ.get("CINNABAR_JAVA_OPTS", "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k").split()
+with open(os.path.join(HERE, "server", "src", "main", "resources", "jvm.options")) as f:
+    DEFAULT_JAVA_OPTS = " ".join(line.strip() for line in f if line.strip() and not line.startswith("#"))
+JAVA_OPTS = os.environ.get("CINNABAR_JAVA_OPTS", DEFAULT_JAVA_OPTS).split()
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

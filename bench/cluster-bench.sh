@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 jar="$here/server/target/cinnabar.jar"
+java_opts="${CINNABAR_JAVA_OPTS:-$(grep -v '^#' "$here/server/src/main/resources/jvm.options" | tr '\n' ' ')}"
 work="$(mktemp -d /tmp/cinnabar-cbench.XXXXXX)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; [ -n "${KEEP_LOGS:-}" ] || rm -rf "$work"' EXIT
@@ -34,7 +35,7 @@ start() { # kind first_port
       redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --dir "$d" \
         --cluster-enabled yes --logfile "$d/log" &
     else
-      java ${CINNABAR_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k} -jar "$jar" server \
+      java $java_opts -jar "$jar" server \
         --port "$p" --bind 127.0.0.1 --save '' --dir "$d" --cluster-enabled yes >"$d/log" 2>&1 &
       [ -n "${KEEP_LOGS:-}" ] && echo "cinnabar node $p log: $d/log" >&2
     fi

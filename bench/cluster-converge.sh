@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 jar="$here/server/target/cinnabar.jar"
+java_opts="${CINNABAR_JAVA_OPTS:-$(grep -v '^#' "$here/server/src/main/resources/jvm.options" | tr '\n' ' ')}"
 [ -f "$jar" ] || { echo "build the jar first (mvn -o -pl server package -DskipTests)" >&2; exit 1; }
 work="$(mktemp -d /tmp/cinnabar-converge.XXXXXX)"
 pids=()
@@ -42,7 +43,7 @@ start_nodes() { # kind first_port
       redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --dir "$d" \
         --cluster-enabled yes --cluster-config-file nodes.conf --logfile "$d/log" &
     else
-      java ${CINNABAR_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k} -jar "$jar" server \
+      java $java_opts -jar "$jar" server \
         --port "$p" --bind 127.0.0.1 --save '' --dir "$d" --cluster-enabled yes \
         --cluster-config-file nodes.conf >"$d/log" 2>&1 &
     fi

@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 jar="$here/server/target/cinnabar.jar"
+java_opts="${CINNABAR_JAVA_OPTS:-$(grep -v '^#' "$here/server/src/main/resources/jvm.options" | tr '\n' ' ')}"
 [ "$only" = redis ] || [ -f "$jar" ] || { echo "build the jar first (mvn -o -pl server package -DskipTests)" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server is not on PATH" >&2; exit 1; }
 work="$(mktemp -d /tmp/cinnabar-failover.XXXXXX)"
@@ -59,7 +60,7 @@ start_node() { # kind port [extra args...]: (re)starts a node in $work/<kind>-<p
       --logfile "$d/log" --repl-diskless-sync-delay 0 "$@" &
   else
     # shellcheck disable=SC2086
-    java ${CINNABAR_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k} -jar "$jar" server \
+    java $java_opts -jar "$jar" server \
       --port "$p" --bind 127.0.0.1 --save '' --dir "$d" --repl-diskless-sync-delay 0 \
       "$@" >>"$d/log" 2>&1 &
   fi

@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500000}
 JAR=server/target/cinnabar.jar
+JAVA_OPTS="${CINNABAR_JAVA_OPTS:-$(grep -v '^#' server/src/main/resources/jvm.options | tr '\n' ' ')}"
 WORK=$(mktemp -d /tmp/reshard-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -27,7 +28,7 @@ start_node() { # kind port
   local kind=$1 port=$2 dir="$WORK/$1-$2"
   mkdir -p "$dir"
   if [ "$kind" = cinnabar ]; then
-    (cd "$dir" && exec java -jar "$OLDPWD/$JAR" server --port "$port" --bind 127.0.0.1 \
+    (cd "$dir" && exec java $JAVA_OPTS -jar "$OLDPWD/$JAR" server --port "$port" --bind 127.0.0.1 \
       --cluster-enabled yes --dir "$dir" --save '' --appendonly no >"$dir/log" 2>&1) &
   else
     (cd "$dir" && exec redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \

@@ -194,7 +194,7 @@ memtotal="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2
 jdk="$(java -version 2>&1 | head -n 2 | tr '\n' ' ')"
 redis_version="$(redis-server --version | awk '{print $3}' | sed 's/v=//')"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-jvm_opts="${CINNABAR_JAVA_OPTS:-$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$here/bin/cinnabar")}"
+jvm_opts="${CINNABAR_JAVA_OPTS:-$(grep -v '^#' "$here/server/src/main/resources/jvm.options" | tr '\n' ' ')}"
 report="$work/report.md"
 {
   echo "# Benchmarks"

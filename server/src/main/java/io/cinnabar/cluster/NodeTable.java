@@ -24,6 +24,9 @@ public final class NodeTable {
   /** Entries set in migratingTo plus importingFrom. */
   private int open;
 
+  /** The slots with either set (see {@link #nextOpenSlot}). */
+  private final java.util.BitSet openSlots = new java.util.BitSet(ClusterNode.SLOTS);
+
   /**
    * Bumped by every change of the node set or order: the bus rebuilds the routing view's node list
    * and slot maps then; otherwise it patches the slots recorded in {@link #dirty}.
@@ -174,6 +177,7 @@ public final class NodeTable {
       dirty(slot);
     }
     migratingTo[slot] = n;
+    openSlots.set(slot, n != null || importingFrom[slot] != null);
   }
 
   public void setImportingFrom(int slot, ClusterNode n) {
@@ -182,6 +186,12 @@ public final class NodeTable {
       dirty(slot);
     }
     importingFrom[slot] = n;
+    openSlots.set(slot, n != null || migratingTo[slot] != null);
+  }
+
+  /** The first slot from {@code from} on that is migrating or importing, or -1. */
+  public int nextOpenSlot(int from) {
+    return openSlots.nextSetBit(from);
   }
 
   /** True when some slot is migrating or importing (the routing view then carries both maps). */

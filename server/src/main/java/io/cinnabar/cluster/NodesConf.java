@@ -277,7 +277,7 @@ public final class NodesConf {
 
   /** The whole file: every node but those in handshake, then the vars line. */
   public static String render(NodeTable t) {
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(256 * t.size());
     appendNodes(sb, t, ClusterNode.FLAG_HANDSHAKE);
     sb.append("vars currentEpoch ")
         .append(Long.toUnsignedString(t.currentEpoch))
@@ -321,7 +321,7 @@ public final class NodesConf {
     sb.append(n.linkConnected || n.is(ClusterNode.FLAG_MYSELF) ? " connected" : " disconnected");
     appendSlotRanges(sb, n);
     if (n.is(ClusterNode.FLAG_MYSELF) && t.anyOpen()) {
-      for (int s = 0; s < ClusterNode.SLOTS; s++) {
+      for (int s = t.nextOpenSlot(0); s >= 0; s = t.nextOpenSlot(s + 1)) {
         ClusterNode to = t.migratingTo(s);
         ClusterNode from = t.importingFrom(s);
         if (to != null) {

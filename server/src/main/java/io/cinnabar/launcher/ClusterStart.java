@@ -219,6 +219,24 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
     }
   }
 
+  /** The options in the jar's jvm.options (as bin/cinnabar uses): one per line, # comments. */
+  static List<String> defaultJvmOptions() throws IOException {
+    try (java.io.InputStream in = ClusterStart.class.getResourceAsStream("/jvm.options")) {
+      if (in == null) {
+        throw new IOException("jvm.options is missing from the jar");
+      }
+      List<String> out = new ArrayList<>();
+      for (String line :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        String t = line.trim();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          out.add(t);
+        }
+      }
+      return out;
+    }
+  }
+
   /** Starts one node as its own process, its output in files so it outlives the launcher. */
   private Process launch(Path d, int port) throws IOException {
     Path nd = ClusterLayout.nodeDir(d, port);
@@ -231,9 +249,10 @@ final class ClusterStart implements java.util.concurrent.Callable<Integer> {
     cmd.add(ProcessHandle.current().info().command().orElse(javaBinary()));
     String opts = System.getenv("CINNABAR_JAVA_OPTS");
     if (opts == null || opts.isBlank()) {
-      opts = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xss512k";
+      cmd.addAll(defaultJvmOptions());
+    } else {
+      cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
     }
-    cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

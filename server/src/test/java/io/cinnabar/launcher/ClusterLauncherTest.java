@@ -108,6 +108,11 @@ class ClusterLauncherTest {
       long pid = Long.parseLong(m.group(2));
       nodePids.add(pid);
       pids.add(pid);
+      if (System.getenv("CINNABAR_JAVA_OPTS") == null) {
+        // the JVM options of jvm.options, the file bin/cinnabar reads too
+        assertThat(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow())
+            .contains("-XX:+UseG1GC", "-XX:InlineSmallCode=500", "-XX:MaxInlineLevel=6");
+      }
       Path nd = dir.resolve(Integer.toString(base + i));
       assertThat(ClusterLayout.readPid(nd.resolve("node.pid"))).isEqualTo(pid);
       assertThat(nd.resolve("nodes-" + (base + i) + ".conf")).exists();

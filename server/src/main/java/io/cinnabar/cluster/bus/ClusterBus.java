@@ -468,7 +468,7 @@ public final class ClusterBus implements AutoCloseable {
     failover.following = primary.ip + ":" + primary.port; // the caller has it follow
     me.primaryId = primary.id;
     me.shardId = primary.shardId;
-    for (int s = 0; s < ClusterNode.SLOTS; s++) {
+    for (int s = table.nextOpenSlot(0); s >= 0; s = table.nextOpenSlot(s + 1)) {
       table.setMigratingTo(s, null);
       table.setImportingFrom(s, null);
     }
@@ -477,13 +477,7 @@ public final class ClusterBus implements AutoCloseable {
 
   /** The number of slots {@code n} serves; bus thread only. */
   public int slotCount(ClusterNode n) {
-    int count = 0;
-    for (int s = 0; s < ClusterNode.SLOTS; s++) {
-      if (table.owner(s) == n) {
-        count++;
-      }
-    }
-    return count;
+    return n.slotCount();
   }
 
   /** Saves nodes.conf now (the caller waits for the fsync). */

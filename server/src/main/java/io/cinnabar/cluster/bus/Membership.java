@@ -323,24 +323,22 @@ final class Membership {
       return false;
     }
     boolean next = true;
-    if (bus.settings.requireFullCoverage()) {
-      for (int s = 0; s < ClusterNode.SLOTS; s++) {
-        ClusterNode o = table.owner(s);
-        if (o == null || o.is(ClusterNode.FLAG_FAIL)) {
-          next = false;
-          break;
-        }
-      }
-    }
+    int served = 0; // slots owned by a node not FAIL (a slot has one owner, counted by it)
     int size = 0;
     int reachable = 0;
     for (ClusterNode n : table.nodes()) {
+      if (!n.is(ClusterNode.FLAG_FAIL)) {
+        served += n.slotCount();
+      }
       if (n.is(ClusterNode.FLAG_PRIMARY) && n.slotCount() > 0) {
         size++;
         if (!n.is(ClusterNode.FLAG_FAIL | ClusterNode.FLAG_PFAIL)) {
           reachable++;
         }
       }
+    }
+    if (bus.settings.requireFullCoverage() && served != ClusterNode.SLOTS) {
+      next = false;
     }
     if (size == 0) {
       next = false;
