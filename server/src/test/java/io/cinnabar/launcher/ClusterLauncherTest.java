@@ -111,7 +111,7 @@ class ClusterLauncherTest {
       if (System.getenv("CINNABAR_JAVA_OPTS") == null) {
         // the JVM options of jvm.options, the file bin/cinnabar reads too
         assertThat(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow())
-            .contains("-XX:+UseG1GC", "-XX:InlineSmallCode=500", "-XX:MaxInlineLevel=6");
+            .contains("-XX:+UseG1GC", "-XX:InlineSmallCode=1000", "-XX:MaxInlineLevel=9");
       }
       Path nd = dir.resolve(Integer.toString(base + i));
       assertThat(ClusterLayout.readPid(nd.resolve("node.pid"))).isEqualTo(pid);
