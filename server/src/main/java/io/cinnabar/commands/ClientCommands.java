@@ -7,11 +7,9 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.Dispatcher;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
-import io.cinnabar.server.ServerContext;
 import io.cinnabar.util.Bytes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** CLIENT subcommands (Redis's networking.c clientCommand). */
 public final class ClientCommands {
@@ -107,7 +105,7 @@ public final class ClientCommands {
                         "O(N) Where N is the number of paused clients")
                     .handler(
                         c -> {
-                          unpause(c.server);
+                          c.server.pauses.unpause(io.cinnabar.server.Pauses.Purpose.CLIENT);
                           c.reply.ok();
                         }),
                 sub("id", 2, NS)
@@ -285,34 +283,9 @@ public final class ClientCommands {
         return;
       }
     }
-    ServerContext s = c.server;
-    long end = System.currentTimeMillis() + ms;
-    boolean active = s.pauseEndMs > System.currentTimeMillis();
-    s.pauseWritesOnly = active ? s.pauseWritesOnly && writesOnly : writesOnly;
-    if (end > s.pauseEndMs) {
-      s.pauseEndMs = end;
-      s.loop().schedule(() -> unpauseIfDue(s), ms + 1, TimeUnit.MILLISECONDS);
-    }
+    c.server.pauses.pause(
+        io.cinnabar.server.Pauses.Purpose.CLIENT, System.currentTimeMillis() + ms, writesOnly);
     c.reply.ok();
-  }
-
-  private static void unpauseIfDue(ServerContext s) {
-    if (s.pauseEndMs > 0 && System.currentTimeMillis() >= s.pauseEndMs) {
-      unpause(s);
-    }
-  }
-
-  /** Ends any pause and runs the commands the paused clients were holding. */
-  static void unpause(ServerContext s) {
-    s.pauseEndMs = 0;
-    s.pauseWritesOnly = false;
-    List<Client> paused = new ArrayList<>(s.pausedClients);
-    s.pausedClients.clear();
-    for (Client p : paused) {
-      if (!p.isClosed()) {
-        p.unblock();
-      }
-    }
   }
 
   private static final byte[] ON = Bytes.ascii("on");

@@ -2,9 +2,6 @@ package io.cinnabar.server;
 
 import io.cinnabar.cluster.bus.ReplicationControl;
 import io.cinnabar.keyspace.Database;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The keyspace thread's half of cluster role changes: what the bus asks (follow a primary, take
@@ -15,8 +12,6 @@ final class ClusterReplication implements ReplicationControl {
   private final ServerContext server;
 
   /** The end of the write pause a manual failover started (0: none). Keyspace thread. */
-  private long pausedUntil;
-
   ClusterReplication(ServerContext server) {
     this.server = server;
   }
@@ -67,16 +62,7 @@ final class ClusterReplication implements ReplicationControl {
         .loop()
         .execute(
             () -> {
-              long now = System.currentTimeMillis();
-              boolean active = server.pauseEndMs > now;
-              server.pauseWritesOnly = !active || server.pauseWritesOnly;
-              if (untilMs > server.pauseEndMs) {
-                server.pauseEndMs = untilMs;
-                server
-                    .loop()
-                    .schedule(this::unpauseIfDue, untilMs - now + 1, TimeUnit.MILLISECONDS);
-              }
-              pausedUntil = untilMs;
+              server.pauses.pause(Pauses.Purpose.FAILOVER, untilMs, true);
               server.updateClock();
               server.primary.flush();
               publish();
@@ -84,35 +70,9 @@ final class ClusterReplication implements ReplicationControl {
             });
   }
 
-  private void unpauseIfDue() {
-    if (server.pauseEndMs > 0 && System.currentTimeMillis() >= server.pauseEndMs) {
-      endPause();
-    }
-  }
-
   @Override
   public void unpause() {
-    server
-        .loop()
-        .execute(
-            () -> {
-              if (pausedUntil != 0 && server.pauseEndMs == pausedUntil) {
-                endPause();
-              }
-              pausedUntil = 0;
-            });
-  }
-
-  private void endPause() {
-    server.pauseEndMs = 0;
-    server.pauseWritesOnly = false;
-    List<Client> held = new ArrayList<>(server.pausedClients);
-    server.pausedClients.clear();
-    for (Client c : held) {
-      if (!c.isClosed()) {
-        c.unblock();
-      }
-    }
+    server.loop().execute(() -> server.pauses.unpause(Pauses.Purpose.FAILOVER));
   }
 
   @Override

@@ -77,13 +77,18 @@ public final class ServerContext {
   /** The keyspace side of cluster failover (null unless cluster mode). */
   private final ClusterReplication clusterReplication;
 
-  /** Clients paused until this time (ms), and whether only writes are paused. */
+  /**
+   * Clients paused until this time (ms), and whether only writes are paused (see {@link #pauses}).
+   */
   public long pauseEndMs;
 
   public boolean pauseWritesOnly;
 
   /** A cluster primary handing its slots over before shutting down, or null. */
   ShutdownHandover handover;
+
+  /** The pauses by purpose that set {@link #pauseEndMs} and {@link #pauseWritesOnly}. */
+  public final Pauses pauses = new Pauses(this);
 
   /** Clients blocked on keys (BLPOP and the like). */
   public final Blocking blocking = new Blocking(this);

@@ -67,8 +67,7 @@ final class ShutdownHandover {
     ShutdownHandover h =
         new ShutdownHandover(s, System.currentTimeMillis() + timeout, done, aborted);
     s.handover = h;
-    s.pauseEndMs = Math.max(s.pauseEndMs, h.deadline + 1000);
-    s.pauseWritesOnly = true;
+    s.pauses.pause(Pauses.Purpose.SHUTDOWN, h.deadline + 1000, true);
     h.target = s.replication.offset();
     Log.warning("Pausing writes to hand my slots over to a replica before shutting down.");
     h.poll();
@@ -85,14 +84,7 @@ final class ShutdownHandover {
     over = true;
     server.handover = null;
     Log.notice("Shutdown manually aborted.");
-    server.pauseEndMs = 0;
-    server.pauseWritesOnly = false;
-    for (Client c : new java.util.ArrayList<>(server.pausedClients)) {
-      server.pausedClients.remove(c);
-      if (!c.isClosed()) {
-        c.unblock();
-      }
-    }
+    server.pauses.unpause(Pauses.Purpose.SHUTDOWN);
     aborted.run();
     return true;
   }

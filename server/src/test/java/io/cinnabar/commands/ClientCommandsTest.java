@@ -136,6 +136,38 @@ class ClientCommandsTest {
   }
 
   @Test
+  void clientUnpauseLeavesAFailoverPauseInForce() throws Exception {
+    // As Redis 7.0's pause purposes: CLIENT UNPAUSE ends CLIENT PAUSE only; writes stay held by
+    // a manual failover's pause until the failover ends it.
+    try (TestServer s = TestServer.start();
+        RespClient admin = s.client();
+        RespClient c = s.client()) {
+      io.cinnabar.server.ServerContext ctx = s.server.context();
+      ctx.loop()
+          .submit(
+              () ->
+                  ctx.pauses.pause(
+                      io.cinnabar.server.Pauses.Purpose.FAILOVER,
+                      System.currentTimeMillis() + 60_000,
+                      true))
+          .get();
+      // A short CLIENT PAUSE ALL on top: reads wait for it, then run while writes stay held.
+      assertThat(admin.call("CLIENT", "PAUSE", "1000", "ALL")).isEqualTo("+OK\r\n");
+      c.send("GET", "k");
+      assertThat(c.silentFor(300)).isTrue();
+      assertThat(c.readReply()).isEqualTo("$-1\r\n");
+      c.send("SET", "k", "v");
+      assertThat(c.silentFor(300)).isTrue();
+      // CLIENT UNPAUSE ends CLIENT PAUSE only (Redis's pause purposes), not the failover's.
+      assertThat(admin.call("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK\r\n");
+      assertThat(admin.call("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+      assertThat(c.silentFor(300)).isTrue();
+      ctx.loop().submit(() -> ctx.pauses.unpause(io.cinnabar.server.Pauses.Purpose.FAILOVER));
+      assertThat(c.readReply()).isEqualTo("+OK\r\n");
+    }
+  }
+
+  @Test
   void pauseEndsByItself() {
     try (TestServer s = TestServer.start();
         RespClient admin = s.client();

@@ -83,6 +83,30 @@ public final class RespClient implements AutoCloseable {
     return buf.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * True when nothing (no reply, no close) arrives within {@code millis}; a reply that does arrive
+   * is left unread for {@link #readReply}. The read timeout is restored afterwards.
+   */
+  public boolean silentFor(int millis) {
+    try {
+      int timeout = socket.getSoTimeout();
+      socket.setSoTimeout(millis);
+      try {
+        in.mark(1);
+        if (in.read() >= 0) {
+          in.reset();
+        }
+        return false;
+      } catch (SocketTimeoutException e) {
+        return true;
+      } finally {
+        socket.setSoTimeout(timeout);
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** True if the server closed the connection (reads EOF within the timeout). */
   public boolean isClosedByServer(int timeoutMillis) {
     try {
