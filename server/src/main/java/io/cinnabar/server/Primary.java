@@ -75,6 +75,7 @@ public final class Primary {
         bytes.release();
         return;
       }
+      client.server.stats.netReplOutputBytes += bytes.readableBytes();
       client.channel.writeAndFlush(bytes, client.channel.voidPromise());
     }
 
@@ -83,6 +84,7 @@ public final class Primary {
       ByteBuf h = held;
       held = null;
       if (h.isReadable()) {
+        client.server.stats.netReplOutputBytes += h.readableBytes();
         client.channel.writeAndFlush(h, client.channel.voidPromise());
       } else {
         h.release();

@@ -306,9 +306,13 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     while (in.isReadable() && ch != null) {
       switch (mode) {
         case HANDSHAKE, BULK_HEADER -> {
+          int before = in.readableBytes();
           String line = readLine(in);
           if (line == null) {
             return;
+          }
+          if (mode == Mode.BULK_HEADER) {
+            server.stats.netReplInputBytes += before - in.readableBytes(); // the $<len> line
           }
           if (mode == Mode.HANDSHAKE) {
             hs.reply(line);
@@ -317,10 +321,13 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
           }
         }
         case BULK -> {
+          int before = in.readableBytes();
           hs.dataReceived();
           receivePayload(in);
+          server.stats.netReplInputBytes += before - in.readableBytes();
         }
         case STREAM -> {
+          server.stats.netReplInputBytes += in.readableBytes();
           readOffset += in.readableBytes();
           primary.lastInteraction = lastIoMs;
           primary.qb.append(in);

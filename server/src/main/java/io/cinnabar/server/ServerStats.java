@@ -7,6 +7,11 @@ public final class ServerStats {
   public long commandsProcessed;
   public long netInputBytes;
   public long netOutputBytes;
+
+  /** Bytes read from my primary (its RDB and stream) and sent to my replicas, as Redis 7.0. */
+  public long netReplInputBytes;
+
+  public long netReplOutputBytes;
   public long totalErrorReplies;
   public long unexpectedErrorReplies;
   public long readsProcessed;
@@ -29,6 +34,7 @@ public final class ServerStats {
   public void reset() {
     totalConnections = rejectedConnections = commandsProcessed = 0;
     netInputBytes = netOutputBytes = totalErrorReplies = unexpectedErrorReplies = 0;
+    netReplInputBytes = netReplOutputBytes = 0;
     readsProcessed = writesProcessed = 0;
     errorCodes.clear();
     java.util.Arrays.fill(opsSamples, 0);

@@ -50,6 +50,7 @@ final class SyncRequest {
         String line = l.capaPsync2 ? "+CONTINUE " + src.replId() + "\r\n" : "+CONTINUE\r\n";
         out.writeBytes(line.getBytes(StandardCharsets.US_ASCII));
         long n = src.backlog().copyFrom(offset, out);
+        c.server.stats.netReplOutputBytes += n; // the +CONTINUE line is not replication data
         c.channel.writeAndFlush(out, c.channel.voidPromise());
         p.syncPartialOk++;
         p.attach(l);
@@ -83,6 +84,7 @@ final class SyncRequest {
           ("+FULLRESYNC " + src.replId() + " " + replOffset + "\r\n")
               .getBytes(StandardCharsets.US_ASCII));
     }
+    int resyncLine = head.readableBytes(); // a reply to PSYNC, not counted as replication data
     ByteBuf tail = null;
     if (l.capaEof && s.config.getBool("repl-diskless-sync")) {
       byte[] mark = new byte[40];
@@ -103,6 +105,7 @@ final class SyncRequest {
             + " bytes at offset "
             + replOffset);
     long payload = head.readableBytes() + body.readableBytes() + (tail == null ? 0 : 40);
+    c.server.stats.netReplOutputBytes += payload - resyncLine;
     c.channel.write(head, c.channel.voidPromise());
     c.channel.write(body, c.channel.voidPromise());
     if (tail != null) {
