@@ -55,11 +55,6 @@ public final class Pauses {
     update();
   }
 
-  /** True while {@code purpose} holds a pause. */
-  public boolean active(Purpose purpose) {
-    return end[purpose.ordinal()] > System.currentTimeMillis();
-  }
-
   /**
    * Recomputes the effective pause. When it got less strict (ended, or all commands → writes only),
    * the held clients run their commands again: those still paused are held again.
