@@ -21,34 +21,61 @@ public final class Lzf {
   }
 
   /**
-   * Compresses {@code in[0, inLen)} into {@code out}, at most {@code outLen} bytes; returns the
-   * compressed length or 0 if it does not fit (the caller then stores the data raw).
+   * A thread's hash table, reused across calls (liblzf keeps it on the stack, uninitialized). An
+   * entry holds {@code stamp + position}; entries below the current call's stamp are from earlier
+   * calls and count as empty, so the table never needs clearing (256 KB per call otherwise) and the
+   * output is what a cleared table gives.
    */
+  private static final class Table {
+    final int[] slots = new int[HSIZE];
+    int stamp = 1;
+  }
+
+  private static final ThreadLocal<Table> TABLES = ThreadLocal.withInitial(Table::new);
+
+  /** {@link #compress(byte[], int, int, byte[], int)} of {@code in[0, inLen)}. */
   public static int compress(byte[] in, int inLen, byte[] out, int outLen) {
+    return compress(in, 0, inLen, out, outLen);
+  }
+
+  /**
+   * Compresses {@code in[inOff, inOff + inLen)} into {@code out}, at most {@code outLen} bytes;
+   * returns the compressed length or 0 if it does not fit (the caller then stores the data raw).
+   */
+  public static int compress(byte[] in, int inOff, int inLen, byte[] out, int outLen) {
     if (inLen == 0 || outLen == 0) {
       return 0;
     }
-    int[] htab = new int[HSIZE];
-    Arrays.fill(htab, -1);
-    int ip = 0;
+    Table t = TABLES.get();
+    if (t.stamp > Integer.MAX_VALUE - inLen - 1) {
+      Arrays.fill(t.slots, 0);
+      t.stamp = 1;
+    }
+    int[] htab = t.slots;
+    int stamp = t.stamp;
+    t.stamp = stamp + inLen + 1; // this call's entries are all below the next stamp
+    int bias = stamp - inOff; // entry = position + bias
+    int end = inOff + inLen;
+    int ip = inOff;
     int op = 0;
     int lit = 0;
     op++; // start run
-    int hval = ((in[0] & 0xff) << 8) | (inLen > 1 ? in[1] & 0xff : 0);
-    while (ip < inLen - 2) {
+    int hval = ((in[ip] & 0xff) << 8) | (inLen > 1 ? in[ip + 1] & 0xff : 0);
+    while (ip < end - 2) {
       hval = (hval << 8) | (in[ip + 2] & 0xff);
       int slot = idx(hval);
-      int ref = htab[slot];
-      htab[slot] = ip;
+      int entry = htab[slot];
+      int ref = entry >= stamp ? entry - bias : -1;
+      htab[slot] = ip + bias;
       int off;
       if (ref >= 0
           && (off = ip - ref - 1) < MAX_OFF
-          && ref > 0
+          && ref > inOff
           && in[ref + 2] == in[ip + 2]
           && in[ref] == in[ip]
           && in[ref + 1] == in[ip + 1]) {
         int len = 2;
-        int maxlen = inLen - ip - len;
+        int maxlen = end - ip - len;
         maxlen = Math.min(maxlen, MAX_REF);
         if (op + 3 + 1 >= outLen && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outLen) {
           return 0;
@@ -70,16 +97,16 @@ public final class Lzf {
         lit = 0;
         op++; // start run
         ip += len + 1;
-        if (ip >= inLen - 2) {
+        if (ip >= end - 2) {
           break;
         }
         ip -= 2;
         hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
         hval = (hval << 8) | (in[ip + 2] & 0xff);
-        htab[idx(hval)] = ip;
+        htab[idx(hval)] = ip + bias;
         ip++;
         hval = (hval << 8) | (in[ip + 2] & 0xff);
-        htab[idx(hval)] = ip;
+        htab[idx(hval)] = ip + bias;
         ip++;
       } else {
         if (op >= outLen) {
@@ -97,7 +124,7 @@ public final class Lzf {
     if (op + 3 > outLen) {
       return 0;
     }
-    while (ip < inLen) {
+    while (ip < end) {
       lit++;
       out[op++] = in[ip++];
       if (lit == MAX_LIT) {

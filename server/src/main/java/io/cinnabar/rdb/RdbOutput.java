@@ -173,11 +173,7 @@ public final class RdbOutput {
     if (lzfOut.length < outLen + 1) {
       lzfOut = new byte[Math.max(outLen + 1, lzfOut.length * 2)];
     }
-    byte[] in = s;
-    if (off != 0) {
-      in = Arrays.copyOfRange(s, off, off + len);
-    }
-    int n = Lzf.compress(in, len, lzfOut, outLen);
+    int n = Lzf.compress(s, off, len, lzfOut, outLen);
     if (n == 0) {
       return false;
     }

@@ -47,6 +47,54 @@ class RdbFormatsTest {
     assertThat(Lzf.compress(noise, noise.length, new byte[196], 196)).isZero();
   }
 
+  /**
+   * The hash table is reused across calls without clearing: output must still be what a fresh table
+   * gives (a fresh thread's), for inputs at any offset, however similar to earlier ones.
+   */
+  @Test
+  void lzfOutputDoesNotDependOnEarlierCalls() throws Exception {
+    Random rnd = new Random(11);
+    List<byte[]> inputs = new ArrayList<>();
+    List<Integer> offsets = new ArrayList<>();
+    List<byte[]> here = new ArrayList<>();
+    for (int k = 0; k < 300; k++) {
+      int n = 21 + rnd.nextInt(k < 200 ? 120 : 5000);
+      int off = rnd.nextInt(8);
+      byte[] buf = new byte[off + n + 3];
+      for (int i = 0; i < buf.length; i++) {
+        buf[i] = (byte) (rnd.nextInt(9) == 0 ? rnd.nextInt(256) : "abcabd".charAt(i % 6));
+      }
+      inputs.add(buf);
+      offsets.add(off);
+      byte[] out = new byte[n];
+      int len = Lzf.compress(buf, off, n, out, n - 1);
+      here.add(java.util.Arrays.copyOf(out, len));
+      if (len > 0) {
+        assertThat(Lzf.decompress(out, 0, len, n))
+            .isEqualTo(java.util.Arrays.copyOfRange(buf, off, off + n));
+      }
+    }
+    List<byte[]> fresh = new ArrayList<>();
+    for (int k = 0; k < inputs.size(); k++) {
+      byte[] buf = inputs.get(k);
+      int off = offsets.get(k);
+      int n = buf.length - off - 3;
+      byte[][] result = new byte[1][];
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] out = new byte[n];
+                int len = Lzf.compress(buf, off, n, out, n - 1);
+                result[0] = java.util.Arrays.copyOf(out, len);
+              });
+      t.start();
+      t.join();
+      fresh.add(result[0]);
+    }
+    assertThat(here).zipSatisfy(fresh, (a, b) -> assertThat(a).isEqualTo(b));
+    assertThat(here).anySatisfy(b -> assertThat(b).isNotEmpty());
+  }
+
   @Test
   void lzfRejectsCorruptInput() {
     assertThatThrownBy(() -> Lzf.decompress(hex("e0ff01"), 0, 3, 10))
