@@ -231,7 +231,7 @@ public final class KeyCommands {
   }
 
   static void randomkey(Client c) {
-    Entry e = c.db.randomKey(c.server.now());
+    Entry e = c.server.slotMigrations.randomVisibleKey(c.db, c.server.now());
     if (e == null) {
       c.reply.nullBulk();
     } else {

@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import static io.cinnabar.command.CommandSpec.command;
 
+import io.cinnabar.cluster.migration.SlotMigrations;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Entry;
@@ -60,11 +61,14 @@ public final class ScanCommands {
     boolean all = isMatchAll(pb, po, pl);
     long now = c.server.now();
     List<byte[]> out = new ArrayList<>();
+    SlotMigrations m = c.server.slotMigrations;
+    Database db = c.db;
     c.db.forEach(
         e -> {
           byte[] k = e.key();
           if ((all || Glob.match(pb, po, pl, k, 0, k.length, false))
-              && !(e.expireAt() >= 0 && e.expireAt() <= now)) {
+              && !(e.expireAt() >= 0 && e.expireAt() <= now)
+              && !m.hidden(db, k)) {
             out.add(k);
           }
         });
@@ -147,8 +151,16 @@ public final class ScanCommands {
     List<byte[]> keys = new ArrayList<>();
     long cursor = cursorOut[0];
     long maxIterations = count * 10; // wraps for huge counts, as in Redis
+    SlotMigrations m = c.server.slotMigrations;
     do {
-      cursor = db.scan(cursor, e -> keys.add(e.key()));
+      cursor =
+          db.scan(
+              cursor,
+              e -> {
+                if (!m.hidden(db, e.key())) {
+                  keys.add(e.key());
+                }
+              });
     } while (cursor != 0 && maxIterations-- != 0 && keys.size() < count);
 
     boolean usePattern = patIdx > 0 && !isMatchAll(r.bufs[patIdx], r.offs[patIdx], r.lens[patIdx]);

@@ -19,7 +19,7 @@ public final class ServerCommands {
             .acl("keyspace")
             .tips("request_policy:all_shards response_policy:agg_sum")
             .doc("Return the number of keys in the selected database", "1.0.0", "server", "O(1)")
-            .handler(c -> c.reply.integer(c.db.size())));
+            .handler(c -> c.reply.integer(c.server.slotMigrations.visibleSize(c.db))));
     t.add(
         command("flushdb", -1)
             .flags("write")

@@ -233,6 +233,7 @@ public final class MigrationCommands {
       ImportJob j = new ImportJob(r.string(3), slots, r.string(4), myId[0], c);
       m.jobs.add(j);
       m.busy.or(slots);
+      m.importing.or(slots);
       c.slotImport = j;
       ImportPacer.install(c.channel);
       c.reply.ok();

@@ -40,6 +40,9 @@ public final class SlotMigrations implements Primary.Tap {
   /** Slots whose keys are being deleted in the background. */
   final BitSet cleaning = new BitSet(SlotHash.SLOTS);
 
+  /** Slots of active import jobs: their keys arrive here before this node owns them. */
+  final BitSet importing = new BitSet(SlotHash.SLOTS);
+
   private boolean cleanerScheduled;
   private final Request scratch = new Request();
   private final KeyPositions positions = new KeyPositions();
@@ -212,6 +215,9 @@ public final class SlotMigrations implements Primary.Tap {
 
   void finished(MigrationJob j) {
     busy.andNot(j.slots);
+    if (j instanceof ImportJob) {
+      importing.andNot(j.slots);
+    }
     int inactive = 0;
     for (MigrationJob x : jobs) {
       if (!x.active()) {
@@ -303,6 +309,80 @@ public final class SlotMigrations implements Primary.Tap {
           bus.broadcastPong();
           server.loop().execute(then);
         });
+  }
+
+  // ---- keys this node does not serve ---------------------------------------------------------
+
+  /**
+   * True while some keys here are not this node's to show: keys arriving for slots being imported,
+   * and keys of slots given away or rolled back that wait for background deletion. As Valkey 9.0,
+   * DBSIZE, KEYS, SCAN and RANDOMKEY leave them out; commands on the keys themselves are redirected
+   * by slot ownership as usual.
+   */
+  public boolean hidesKeys() {
+    return !importing.isEmpty() || !cleaning.isEmpty();
+  }
+
+  /** True when the keys of {@code slot} are hidden (see {@link #hidesKeys}). */
+  public boolean hidden(int slot) {
+    return importing.get(slot) || cleaning.get(slot);
+  }
+
+  /** True when {@code key} is hidden (see {@link #hidesKeys}); one test when nothing is. */
+  public boolean hidden(Database db, byte[] key) {
+    return db.id() == 0 && hidesKeys() && hidden(SlotHash.slot(key, 0, key.length));
+  }
+
+  /** DBSIZE: the keys of {@code db} without the hidden ones. */
+  public long visibleSize(Database db) {
+    long n = db.size();
+    if (db.id() != 0 || !hidesKeys()) {
+      return n;
+    }
+    for (int s = importing.nextSetBit(0); s >= 0; s = importing.nextSetBit(s + 1)) {
+      n -= db.countKeysInSlot(s);
+    }
+    for (int s = cleaning.nextSetBit(0); s >= 0; s = cleaning.nextSetBit(s + 1)) {
+      if (!importing.get(s)) {
+        n -= db.countKeysInSlot(s);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * RANDOMKEY: a random key that is not hidden, or null. After 100 draws of hidden keys (nearly
+   * every key hidden) the first visible key in slot order is taken.
+   */
+  public io.cinnabar.keyspace.Entry randomVisibleKey(Database db, long now) {
+    if (db.id() != 0 || !hidesKeys()) {
+      return db.randomKey(now);
+    }
+    for (int i = 0; i < 100; i++) {
+      io.cinnabar.keyspace.Entry e = db.randomKey(now);
+      if (e == null || !hidden(SlotHash.slot(e.key(), 0, e.key().length))) {
+        return e;
+      }
+    }
+    io.cinnabar.keyspace.Entry[] found = new io.cinnabar.keyspace.Entry[1];
+    for (int s = 0; s < SlotHash.SLOTS && found[0] == null; s++) {
+      if (hidden(s) || db.countKeysInSlot(s) == 0) {
+        continue;
+      }
+      long cursor = 0;
+      do {
+        cursor =
+            db.scanSlot(
+                s,
+                cursor,
+                e -> {
+                  if (found[0] == null && !(e.expireAt() >= 0 && e.expireAt() <= now)) {
+                    found[0] = e;
+                  }
+                });
+      } while (cursor != 0 && found[0] == null);
+    }
+    return found[0];
   }
 
   // ---- background deletion -------------------------------------------------------------------

@@ -364,6 +364,49 @@ class AtomicMigrationTest {
     }
   }
 
+  /**
+   * Keys arriving for slots being imported are not the target's yet: DBSIZE, KEYS, SCAN and
+   * RANDOMKEY leave them out (as Valkey 9.0), also while a rolled-back import's keys wait for
+   * deletion.
+   */
+  @Test
+  void importedKeysStayHiddenUntilTheSlotsAreOurs() throws Exception {
+    try (TestServer a = node("a");
+        TestServer b = node("b");
+        RespClient ca = a.client();
+        RespClient cb = b.client();
+        RespClient imp = b.client()) {
+      join(a, ca, cb);
+      assertThat(cb.call("DEBUG", "POPULATE", "1")).isEqualTo("+OK\r\n"); // key:0, visible
+      String name = "f".repeat(40);
+      assertThat(imp.call("CLUSTER", "SYNCSLOTS", "START", name, id(ca), "100", "101"))
+          .isEqualTo("+OK\r\n");
+      for (int i = 0; i < 50; i++) {
+        imp.send("SET", keyIn(100 + i % 2, "k" + i), "v"); // replies muted
+      }
+      assertThat(imp.call("CLUSTER", "SYNCSLOTS", "PING", name)).isEqualTo("+PONG\r\n");
+      assertThat(cb.call("CLUSTER", "COUNTKEYSINSLOT", "100")).isEqualTo(":25\r\n");
+      for (int round = 0; round < 2; round++) {
+        assertThat(cb.call("DBSIZE")).isEqualTo(":1\r\n");
+        assertThat(cb.call("KEYS", "*")).isEqualTo("*1\r\n$5\r\nkey:0\r\n");
+        assertThat(cb.call("SCAN", "0", "COUNT", "1000"))
+            .isEqualTo("*2\r\n$1\r\n0\r\n*1\r\n$5\r\nkey:0\r\n");
+        for (int i = 0; i < 20; i++) {
+          assertThat(cb.call("RANDOMKEY")).isEqualTo("$5\r\nkey:0\r\n");
+        }
+        if (round == 0) {
+          // The import is cancelled: the keys stay hidden until deleted in the background.
+          assertThat(cb.call("CLUSTER", "CANCELSLOTMIGRATIONS")).isEqualTo("+OK\r\n");
+        }
+      }
+      Await.until(
+          "the rolled-back keys are deleted",
+          10_000,
+          () -> cb.call("CLUSTER", "COUNTKEYSINSLOT", "100").equals(":0\r\n"));
+      assertThat(cb.call("DBSIZE")).isEqualTo(":1\r\n");
+    }
+  }
+
   @Test
   void errors() throws Exception {
     try (TestServer a = node("a");
