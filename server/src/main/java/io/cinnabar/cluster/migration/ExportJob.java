@@ -1,5 +1,6 @@
 package io.cinnabar.cluster.migration;
 
+import io.cinnabar.cluster.ClusterTopology;
 import io.cinnabar.command.KeyPositions;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Entry;
@@ -517,10 +518,75 @@ final class ExportJob extends MigrationJob implements TargetLink.Listener {
   }
 
   void fail(String why) {
-    if (active() && !flipping) {
+    if (!active() || flipping || resolving) {
+      return;
+    }
+    if (state.equals(FINISHING) && awaiting.contains("end")) {
+      resolve(why);
+      return;
+    }
+    Log.warning("Slot migration " + name + " failed: " + why);
+    stop(FAILED, why);
+  }
+
+  /**
+   * END went out and its answer never came (the connection dropped, or no answer in time): the
+   * target may have taken the slots or not. Resuming the held writes here could lose them to the
+   * target's higher epoch, so, as Valkey's source that unpauses on the topology update, the writes
+   * stay held until the bus shows the target owning the slots (then they get MOVED, as after an
+   * answer), or until a node timeout passes without it (then the source keeps everything).
+   */
+  private void resolve(String why) {
+    resolving = true;
+    resolveWhy = why;
+    long timeoutMs = Math.max(1000, server.config.getLong("cluster-node-timeout"));
+    resolveDeadline = System.nanoTime() + timeoutMs * 1_000_000;
+    Log.warning(
+        "Slot migration "
+            + name
+            + ": "
+            + why
+            + " after END; writes to slots "
+            + ranges(slots)
+            + " stay held until the cluster shows who owns them (at most "
+            + timeoutMs
+            + " ms)");
+    owner.exporting(this, false);
+    if (link != null) {
+      link.close();
+    }
+    checkResolved();
+  }
+
+  private boolean resolving;
+  private String resolveWhy;
+  private long resolveDeadline;
+
+  private void checkResolved() {
+    if (!active() || flipping) {
+      return;
+    }
+    ClusterTopology t = server.topology();
+    int target = t == null ? ClusterTopology.NONE : t.indexOf(targetId);
+    boolean taken = target != ClusterTopology.NONE;
+    for (int s = slots.nextSetBit(0); s >= 0 && taken; s = slots.nextSetBit(s + 1)) {
+      taken = t.owner(s) == target;
+    }
+    if (taken) {
+      Log.notice("Slot migration " + name + ": the target owns the slots, the writes move there");
+      ackNanos = System.nanoTime();
+      flipping = true;
+      owner.giveUpSlots(slots, targetId, this::flipped);
+      return;
+    }
+    if (System.nanoTime() - resolveDeadline > 0) {
+      resolving = false;
+      String why = resolveWhy + "; the target did not take the slots";
       Log.warning("Slot migration " + name + " failed: " + why);
       stop(FAILED, why);
+      return;
     }
+    server.loop().schedule(this::checkResolved, 20, TimeUnit.MILLISECONDS);
   }
 
   private void stop(String st, String why) {

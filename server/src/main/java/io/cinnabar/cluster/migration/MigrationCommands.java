@@ -27,6 +27,9 @@ public final class MigrationCommands {
 
   private record Block(BitSet slots, String nodeId) {}
 
+  /** Tests: the target takes the slots at END but drops the connection instead of answering. */
+  static volatile boolean dropEndAnswerForTests;
+
   /** CLUSTER MIGRATESLOTS SLOTSRANGE start end [start end ...] NODE id [SLOTSRANGE ...]. */
   public static void migrateSlots(Client c) {
     Request r = c.req;
@@ -264,6 +267,10 @@ public final class MigrationCommands {
             c.slotImport = null;
             m.finished(j);
             if (c.isClosed()) {
+              return;
+            }
+            if (dropEndAnswerForTests) {
+              c.close(); // the answer is lost: the source learns the outcome from the bus
               return;
             }
             c.ensureOutput();

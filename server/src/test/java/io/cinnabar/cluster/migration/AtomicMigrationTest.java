@@ -57,6 +57,10 @@ class AtomicMigrationTest {
     return m;
   }
 
+  private static String bulk(String s) {
+    return "$" + s.length() + "\r\n" + s + "\r\n";
+  }
+
   private static long integer(String reply) {
     return Long.parseLong(reply.substring(1, reply.length() - 2));
   }
@@ -262,6 +266,60 @@ class AtomicMigrationTest {
       Await.until("the source's job failed", 10_000, () -> state(ca).contains("failed"));
       assertThat(digests(ca, keys)).isEqualTo(before);
       assertThat(ca.call("SET", keyIn(0, "s"), "after")).isEqualTo("+OK\r\n");
+    }
+  }
+
+  /**
+   * The target takes the slots at END but its answer is lost with the connection: the source keeps
+   * the writes to the slots held until the bus shows the new owner, then they get MOVED, so no
+   * write is acknowledged on the source that the target never sees; the job ends in success.
+   */
+  @Test
+  void anEndAnswerLostLeavesTheOutcomeToTheBus() throws Exception {
+    MigrationCommands.dropEndAnswerForTests = true;
+    try (TestServer a = node("a");
+        TestServer b = node("b");
+        RespClient ca = a.client();
+        RespClient cb = b.client();
+        RespClient writer = a.client()) {
+      join(a, ca, cb);
+      for (int i = 0; i < 200; i++) {
+        ca.send("SET", keyIn(3, "k" + i), "v" + i);
+      }
+      for (int i = 0; i < 200; i++) {
+        ca.readReply();
+      }
+      AtomicLong lastAcked = new AtomicLong(-1);
+      String w = keyIn(3, "w");
+      Thread t =
+          new Thread(
+              () -> {
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                for (long n = 0; System.nanoTime() < deadline; n++) {
+                  String r = writer.call("SET", w, Long.toString(n));
+                  if (!r.equals("+OK\r\n")) {
+                    assertThat(r).startsWith("-MOVED 3 127.0.0.1:" + b.port());
+                    return;
+                  }
+                  lastAcked.set(n);
+                }
+              });
+      t.start();
+      assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "3", "3", "NODE", id(cb)))
+          .isEqualTo("+OK\r\n");
+      Await.until(
+          "the source's job ended",
+          15_000,
+          () -> state(ca).contains("success") || state(ca).contains("failed"));
+      t.join(15_000);
+      assertThat(state(ca)).contains("success");
+      assertThat(cb.call("GET", w)).isEqualTo(bulk(Long.toString(lastAcked.get())));
+      for (int i = 0; i < 200; i += 37) {
+        assertThat(cb.call("GET", keyIn(3, "k" + i))).isEqualTo(bulk("v" + i));
+      }
+      assertThat(ca.call("GET", w)).startsWith("-MOVED 3 ");
+    } finally {
+      MigrationCommands.dropEndAnswerForTests = false;
     }
   }
 
