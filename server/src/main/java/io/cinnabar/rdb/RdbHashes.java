@@ -4,7 +4,7 @@ import io.cinnabar.config.Config;
 import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.type.hash.Hash;
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,44 +51,32 @@ final class RdbHashes implements ValueCodec {
 
   @Override
   public Loaded load(RdbInput in, int rdbType, Config config) throws RdbException {
-    Hash h = new Hash();
-    long maxEntries = config.hashMaxListpackEntries;
-    long maxValue = config.hashMaxListpackValue;
-    switch (rdbType) {
-      case Rdb.TYPE_HASH -> {
-        int n = in.readCount();
-        for (int i = 0; i < n; i++) {
-          put(h, in.readString(), in.readString(), maxEntries, maxValue);
-        }
-      }
-      case Rdb.TYPE_HASH_ZIPMAP ->
-          putAll(h, LegacyFormats.zipmap(in.readString()), maxEntries, maxValue);
-      case Rdb.TYPE_HASH_ZIPLIST ->
-          putAll(h, LegacyFormats.ziplist(in.readString()), maxEntries, maxValue);
-      case Rdb.TYPE_HASH_LISTPACK ->
-          putAll(h, ListpackCodec.decode(in.readString()), maxEntries, maxValue);
-      default -> throw new RdbException("Unknown hash RDB type " + rdbType);
-    }
-    if (h.size() == 0) {
-      return null;
-    }
-    return new Loaded(h, ValueType.HASH, h.encoding());
-  }
-
-  private static void putAll(Hash h, List<byte[]> items, long maxEntries, long maxValue)
-      throws RdbException {
+    List<byte[]> items =
+        switch (rdbType) {
+          case Rdb.TYPE_HASH -> {
+            int n = in.readCount();
+            List<byte[]> l = new ArrayList<>((int) Math.min(2L * n, 1 << 16));
+            for (int i = 0; i < n; i++) {
+              l.add(in.readString());
+              l.add(in.readString());
+            }
+            yield l;
+          }
+          case Rdb.TYPE_HASH_ZIPMAP -> LegacyFormats.zipmap(in.readString());
+          case Rdb.TYPE_HASH_ZIPLIST -> LegacyFormats.ziplist(in.readString());
+          case Rdb.TYPE_HASH_LISTPACK -> ListpackCodec.decode(in.readString());
+          default -> throw new RdbException("Unknown hash RDB type " + rdbType);
+        };
     if (items.size() % 2 != 0) {
       throw new RdbException("Hash listpack has an odd number of elements");
     }
-    for (int i = 0; i < items.size(); i += 2) {
-      put(h, items.get(i), items.get(i + 1), maxEntries, maxValue);
+    if (items.isEmpty()) {
+      return null;
     }
-  }
-
-  private static void put(Hash h, byte[] f, byte[] v, long maxEntries, long maxValue)
-      throws RdbException {
-    if (!h.set(f, 0, f.length, v, 0, v.length, maxEntries, maxValue)) {
-      throw new RdbException("Duplicate hash fields detected: " + Arrays.toString(f));
+    Hash h = Hash.ofPairs(items, config.hashMaxListpackEntries, config.hashMaxListpackValue);
+    if (h == null) {
+      throw new RdbException("Duplicate hash fields detected");
     }
+    return new Loaded(h, ValueType.HASH, h.encoding());
   }
 }

@@ -3,11 +3,12 @@ package io.cinnabar.rdb;
 import io.cinnabar.config.Config;
 import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.type.zset.ZSet;
+import io.cinnabar.util.Distinct;
 import io.cinnabar.util.Doubles;
 import java.io.IOException;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Sorted sets: ZSET_LISTPACK (one listpack of member, score-text pairs in score order) for the
@@ -57,6 +58,42 @@ final class RdbZsets implements ValueCodec {
     }
   }
 
+  /**
+   * The listpack of {@code items} in one pass: they come ascending (ZSET_LISTPACK), descending
+   * (ZSET_2 writes the skiplist from its tail) or, from a foreign or corrupt payload, in any order.
+   */
+  private static ZSet listpackOf(List<RdbCollections.Scored> items) {
+    int n = items.size();
+    boolean ascending = true;
+    boolean descending = true;
+    for (int i = 1; i < n && (ascending || descending); i++) {
+      RdbCollections.Scored a = items.get(i - 1);
+      RdbCollections.Scored b = items.get(i);
+      ascending &= ZSet.inOrder(a.score(), a.member(), b.score(), b.member());
+      descending &= ZSet.inOrder(b.score(), b.member(), a.score(), a.member());
+    }
+    List<RdbCollections.Scored> sorted = items;
+    if (!ascending) {
+      sorted = new ArrayList<>(items);
+      if (descending) {
+        Collections.reverse(sorted);
+      } else {
+        sorted.sort(
+            (a, b) ->
+                ZSet.inOrder(a.score(), a.member(), b.score(), b.member())
+                    ? (ZSet.inOrder(b.score(), b.member(), a.score(), a.member()) ? 0 : -1)
+                    : 1);
+      }
+    }
+    byte[][] members = new byte[n][];
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      members[i] = sorted.get(i).member();
+      scores[i] = sorted.get(i).score();
+    }
+    return ZSet.listpackOfSorted(members, scores, n);
+  }
+
   @Override
   public Loaded load(RdbInput in, int rdbType, Config config) throws RdbException {
     List<RdbCollections.Scored> items = RdbCollections.readZset(in, rdbType);
@@ -77,13 +114,17 @@ final class RdbZsets implements ValueCodec {
       }
       z = items.size() <= maxEntries && maxLen <= maxValue ? ZSet.listpack() : ZSet.skiplist();
     }
-    Set<java.nio.ByteBuffer> seen = new HashSet<>();
-    for (RdbCollections.Scored s : items) {
-      byte[] m = s.member();
-      if (!seen.add(java.nio.ByteBuffer.wrap(m))) {
-        throw new RdbException("Duplicate zset fields detected");
+    int n = items.size();
+    if (!Distinct.all(n, i -> items.get(i).member())) {
+      throw new RdbException("Duplicate zset fields detected");
+    }
+    if (z.encoding() == ValueType.ENC_LISTPACK) {
+      z = listpackOf(items);
+    } else {
+      for (RdbCollections.Scored s : items) {
+        byte[] m = s.member();
+        z.insertNew(m, 0, m.length, s.score());
       }
-      z.insertNew(m, 0, m.length, s.score());
     }
     return new Loaded(z, ValueType.ZSET, z.encoding());
   }

@@ -23,6 +23,43 @@ public final class Hash implements SizedValue, DeepCopyable {
     this.ht = ht;
   }
 
+  /**
+   * A hash of {@code items} (field, value, field, value...), as RDB loading and RESTORE build it:
+   * in one pass at its final encoding (a listpack if it has at most {@code maxEntries} fields and
+   * no part longer than {@code maxValue}, else a hashtable, as inserting them one by one would
+   * end). Null if a field repeats.
+   */
+  public static Hash ofPairs(java.util.List<byte[]> items, long maxEntries, long maxValue) {
+    int n = items.size() / 2;
+    boolean compact = n <= maxEntries;
+    long bytes = 0;
+    for (byte[] b : items) {
+      compact &= b.length <= maxValue;
+      bytes += Listpack.varintSize(b.length) + b.length;
+    }
+    if (compact && bytes < Integer.MAX_VALUE - 16) {
+      if (!io.cinnabar.util.Distinct.all(n, i -> items.get(2 * i))) {
+        return null;
+      }
+      Listpack lp = new Listpack((int) Math.max(16, bytes));
+      for (int i = 0; i < 2 * n; i += 2) {
+        byte[] f = items.get(i);
+        byte[] v = items.get(i + 1);
+        lp.append(f, 0, f.length, v, 0, v.length);
+      }
+      return new Hash(lp, null);
+    }
+    HashTable t = new HashTable();
+    for (int i = 0; i < 2 * n; i += 2) {
+      byte[] f = items.get(i);
+      byte[] v = items.get(i + 1);
+      if (!t.put(f, 0, f.length, v, 0, v.length)) {
+        return null;
+      }
+    }
+    return new Hash(null, t);
+  }
+
   /** ValueType.ENC_LISTPACK or ENC_HASHTABLE, for OBJECT ENCODING. */
   public byte encoding() {
     return lp != null ? ValueType.ENC_LISTPACK : ValueType.ENC_HASHTABLE;

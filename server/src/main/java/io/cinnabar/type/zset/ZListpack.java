@@ -135,9 +135,6 @@ final class ZListpack {
   }
 
   void insert(byte[] b, int off, int len, double score) {
-    if (score == 0) {
-      score = 0.0; // Redis stores listpack scores as text, where -0 becomes "0"
-    }
     int p = 0;
     while (p < used) {
       int d = data(p);
@@ -146,6 +143,32 @@ final class ZListpack {
         break;
       }
       p = next(p);
+    }
+    insertAt(p, b, off, len, score);
+  }
+
+  /** Appends an entry that sorts after every entry here (loading a sorted payload). */
+  void append(byte[] b, int off, int len, double score) {
+    insertAt(used, b, off, len, score);
+  }
+
+  /** Makes room for {@code bytes} more bytes of entries at once. */
+  void reserve(int bytes) {
+    if (used + bytes > buf.length) {
+      buf = Arrays.copyOf(buf, (used + bytes + 7) & ~7);
+    }
+  }
+
+  /** The bytes an entry takes. */
+  static int entrySize(int len, double score) {
+    int header = (len << 1) | (compact(score) ? 1 : 0);
+    long v = (long) score;
+    return varintSize(header) + len + (compact(score) ? varintSize((v << 1) ^ (v >> 63)) : 8);
+  }
+
+  private void insertAt(int p, byte[] b, int off, int len, double score) {
+    if (score == 0) {
+      score = 0.0; // Redis stores listpack scores as text, where -0 becomes "0"
     }
     boolean small = compact(score);
     long zig = 0;

@@ -37,6 +37,28 @@ public final class ZSet implements SizedValue, DeepCopyable {
     return new ZSet(new ZListpack(16), null);
   }
 
+  /**
+   * A listpack sorted set of {@code n} distinct members given in ascending (score, member) order,
+   * built in one pass (RDB loading and RESTORE).
+   */
+  public static ZSet listpackOfSorted(byte[][] members, double[] scores, int n) {
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      bytes += ZListpack.entrySize(members[i].length, scores[i]);
+    }
+    ZListpack lp = new ZListpack(16);
+    lp.reserve((int) Math.min(bytes, Integer.MAX_VALUE - 16));
+    for (int i = 0; i < n; i++) {
+      lp.append(members[i], 0, members[i].length, scores[i]);
+    }
+    return new ZSet(lp, null);
+  }
+
+  /** True when (s1, m1) sorts before or equal to (s2, m2), as the listpack orders its entries. */
+  public static boolean inOrder(double s1, byte[] m1, double s2, byte[] m2) {
+    return ZListpack.compare(s1, m1, 0, m1.length, s2, m2, 0, m2.length) <= 0;
+  }
+
   public static ZSet skiplist() {
     return new ZSet(null, new SkipList());
   }
