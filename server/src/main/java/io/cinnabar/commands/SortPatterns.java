@@ -5,6 +5,7 @@ import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
 import io.cinnabar.type.hash.Hash;
+import java.util.regex.Pattern;
 
 /** SORT's BY/GET pattern lookups (sort.c lookupKeyByPattern) and its strtod score rules. */
 final class SortPatterns {
@@ -88,6 +89,13 @@ final class SortPatterns {
    * an out-of-range result (overflow, or underflow to zero or a subnormal) is an error. Returns NaN
    * for an error.
    */
+  private static final Pattern DECIMAL =
+      Pattern.compile("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?");
+
+  private static final Pattern HEX =
+      Pattern.compile("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?");
+  private static final Pattern NONZERO = Pattern.compile("[1-9]");
+
   static double strtod(byte[] v) {
     int n = cLen(v, 0, v.length);
     if (n == 0) {
@@ -96,6 +104,18 @@ final class SortPatterns {
     int i = 0;
     while (i < n && isSpace(v[i])) {
       i++;
+    }
+    // Plain integers, the common case, without the general parse (exact: at most 15 digits).
+    int j = i < n && (v[i] == '-' || v[i] == '+') ? i + 1 : i;
+    if (j < n && n - j <= 15) {
+      long x = 0;
+      int k = j;
+      while (k < n && v[k] >= '0' && v[k] <= '9') {
+        x = x * 10 + (v[k++] - '0');
+      }
+      if (k == n) {
+        return v[i] == '-' ? -(double) x : (double) x;
+      }
     }
     String s = new String(v, i, n - i, java.nio.charset.StandardCharsets.ISO_8859_1);
     String body = s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
@@ -110,11 +130,12 @@ final class SortPatterns {
         return d;
       }
     } else {
-      if (!lower.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
+      if (!DECIMAL.matcher(lower).matches()) {
         return Double.NaN;
       }
       d = Double.parseDouble(lower);
-      if (d == 0 && lower.replaceFirst("e.*", "").matches(".*[1-9].*")) {
+      int e = lower.indexOf('e');
+      if (d == 0 && NONZERO.matcher(e < 0 ? lower : lower.substring(0, e)).find()) {
         return Double.NaN; // underflow: ERANGE
       }
     }
@@ -125,7 +146,7 @@ final class SortPatterns {
   }
 
   private static double hex(String h) {
-    if (!h.matches("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+    if (!HEX.matcher(h).matches()) {
       return Double.NaN;
     }
     return Double.parseDouble("0x" + (h.contains("p") ? h : h + "p0"));

@@ -31,7 +31,12 @@ class SortPatternsTest {
         "1e+2|100",
         "'  -3.5e-2'|-0.035",
         "inf|Infinity",
-        "-Infinity|-Infinity"
+        "-Infinity|-Infinity",
+        "-12|-12",
+        "007|7",
+        "-0|-0.0",
+        "123456789012345|123456789012345",
+        "12345678901234567|12345678901234567"
       })
   void accepted(String in, double expected) {
     assertThat(strtod(in)).isEqualTo(expected);
