@@ -229,7 +229,9 @@ final class StringRanges {
       if (!lengthOkOrReply(c, offset, n)) {
         return;
       }
-      v = Arrays.copyOf(old, (int) Math.max(old.length, offset + n));
+      // Within the string: written in place (stored strings are never shared, see
+      // StringCommands.valueFor), not a copy of the whole value per call.
+      v = offset + n <= old.length ? old : Arrays.copyOf(old, (int) (offset + n));
       System.arraycopy(r.bufs[3], r.offs[3], v, (int) offset, n);
       c.db.overwrite(e, v, ValueType.STRING, ValueType.ENC_RAW);
     }

@@ -341,10 +341,23 @@ class StringCommandsTest {
     assertThat(c.call("SETRANGE", "new", "5", "")).isEqualTo(":0\r\n");
     assertThat(entry("new")).isNull();
     c.call("SET", "i", "123");
+    c.call("SET", "same", "123");
+    c.call("INCR", "n");
+    c.call("SET", "copied", "hello");
+    c.call("COPY", "copied", "copy");
     assertThat(c.call("SETRANGE", "i", "0", "")).isEqualTo(":3\r\n");
     assertThat(encoding("i")).isEqualTo("int");
     assertThat(c.call("SETRANGE", "i", "1", "9")).isEqualTo(":3\r\n");
     assertThat(encoding("i")).isEqualTo("raw");
+    // Written in place: no other key's value may change with it.
+    assertThat(c.call("GET", "i")).isEqualTo(bulk("193"));
+    assertThat(c.call("GET", "same")).isEqualTo(bulk("123"));
+    assertThat(c.call("SETRANGE", "n", "0", "7")).isEqualTo(":1\r\n");
+    assertThat(c.call("INCR", "m")).isEqualTo(":1\r\n");
+    assertThat(c.call("GET", "m")).isEqualTo(bulk("1"));
+    assertThat(c.call("GET", "n")).isEqualTo(bulk("7"));
+    assertThat(c.call("SETRANGE", "copied", "0", "J")).isEqualTo(":5\r\n");
+    assertThat(c.call("GET", "copy")).isEqualTo(bulk("hello"));
     assertThat(c.call("SETRANGE", "s", "-1", "x")).isEqualTo("-ERR offset is out of range\r\n");
     assertThat(c.call("SETRANGE", "s", "abc", "x")).isEqualTo(NOT_INT);
     String tooBig = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
