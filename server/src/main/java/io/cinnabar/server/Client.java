@@ -37,6 +37,10 @@ public final class Client {
   public long lastInteraction;
   public String lastCommand = "NULL";
   public boolean authenticated;
+
+  /** A published message waits in the reply buffer for {@link PubSub}'s end-of-batch flush. */
+  boolean pubsubFlushPending;
+
   public String user = "default";
 
   /** CLIENT REPLY: 0 on, 1 off, 2 skip next command. */

@@ -219,7 +219,7 @@ public final class PubSub {
     return n;
   }
 
-  private static void deliver(
+  private void deliver(
       Client from, Client c, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
     if (c.isClosed()) {
       return;
@@ -236,9 +236,30 @@ public final class PubSub {
     r.bulk(channel);
     r.bulk(message);
     if (c != from) {
-      c.flush();
       Connections.enforceOutputLimits(c);
+      if (!c.pubsubFlushPending && !c.isClosed()) {
+        c.pubsubFlushPending = true;
+        if (pendingFlush.isEmpty()) {
+          c.channel.eventLoop().execute(this::flushPending);
+        }
+        pendingFlush.add(c);
+      }
     }
+  }
+
+  /**
+   * Subscribers that got messages in this event-loop batch: one write each once the batch is done
+   * (a loop task, as Redis writes pending replies in beforeSleep), not one per message.
+   */
+  private final List<Client> pendingFlush = new ArrayList<>();
+
+  private void flushPending() {
+    for (int i = 0; i < pendingFlush.size(); i++) {
+      Client c = pendingFlush.get(i);
+      c.pubsubFlushPending = false;
+      c.flush();
+    }
+    pendingFlush.clear();
   }
 
   /** Channel (or shard channel) names matching {@code pattern} (all when null). */
