@@ -172,13 +172,79 @@ public final class Doubles {
     return Bytes.ascii(formatG17(d));
   }
 
+  private static final long[] POW10 = new long[19];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
+  }
+
+  /**
+   * The 17 significant digits of {@code a} (positive, finite), correctly rounded half-to-even from
+   * its exact binary value as glibc's printf does, as {@code out[0]} (in [10^16, 10^17)) and the
+   * decimal exponent of the first digit as {@code out[1]}; false outside 0.01 <= a < 10^17 or for
+   * integers of 2^52 and up, left to the exact BigDecimal path. a = m * 2^e with e < 0, so the
+   * digits are (m * 10^p) >> -e rounded, with m * 10^p below 2^53 * 10^18 < 2^113: two longs.
+   */
+  static boolean digits17(double a, long[] out) {
+    if (!(a >= 0.01 && a < 1e17)) {
+      return false;
+    }
+    long bits = Double.doubleToRawLongBits(a);
+    int be = (int) (bits >>> 52) & 0x7ff;
+    long m = (bits & ((1L << 52) - 1)) | (1L << 52);
+    int shift = 1075 - be; // a = m * 2^-shift
+    if (shift <= 0 || shift >= 64) {
+      return false;
+    }
+    int x = (int) Math.floor(Math.log10(a)); // may be one off near powers of ten: corrected below
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int p = 16 - x;
+      if (p < 0 || p >= POW10.length) {
+        return false;
+      }
+      long lo = m * POW10[p];
+      long hi = Math.multiplyHigh(m, POW10[p]);
+      long q = (lo >>> shift) | (hi << (64 - shift));
+      if ((hi >>> shift) != 0 || q < 0) {
+        x++; // far too big: the estimate was low
+        continue;
+      }
+      long rem = lo & ((1L << shift) - 1);
+      long half = 1L << (shift - 1);
+      if (rem > half || (rem == half && (q & 1) != 0)) {
+        q++;
+      }
+      if (q >= POW10[17 - 1] * 10) {
+        x++;
+      } else if (q < POW10[16]) {
+        x--;
+      } else {
+        out[0] = q;
+        out[1] = x;
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String formatG17(double d) {
     if (Double.isNaN(d)) {
       return "nan";
     }
-    BigDecimal r = new BigDecimal(d).round(SEVENTEEN);
-    int exp = r.precision() - r.scale() - 1; // decimal exponent of the leading digit
-    String digits = r.unscaledValue().abs().toString();
+    long[] fast = new long[2];
+    String digits;
+    int exp; // decimal exponent of the leading digit
+    if (digits17(Math.abs(d), fast)) {
+      digits = Long.toString(fast[0]);
+      exp = (int) fast[1];
+    } else {
+      BigDecimal r = new BigDecimal(d).round(SEVENTEEN);
+      exp = r.precision() - r.scale() - 1;
+      digits = r.unscaledValue().abs().toString();
+    }
     // pad to 17 significant digits, then strip trailing zeros (%g without '#')
     StringBuilder sb = new StringBuilder(digits);
     while (sb.length() < 17) {

@@ -92,4 +92,55 @@ class DoublesTest {
     assertThat(Doubles.parseLenient(b("1e-400"), 0, 6)).isZero();
     assertThat(Doubles.parseLenient(b("1 "), 0, 2)).isNaN();
   }
+
+  /**
+   * The 17-digit fast path gives exactly the correctly rounded (half-even) digits of the exact
+   * binary value, as the BigDecimal path does: random doubles of every magnitude, decimals, values
+   * next to powers of ten, and ties (k + 0.25 and k + 0.75 at 16 integer digits round on the 18th).
+   */
+  @Test
+  void seventeenDigitsFastPathRoundsExactly() {
+    java.util.Random rnd = new java.util.Random(17);
+    java.math.MathContext mc = new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN);
+    long[] out = new long[2];
+    int fast = 0;
+    int ties = 0;
+    for (int i = 0; i < 400_000; i++) {
+      double a =
+          switch (i % 5) {
+            case 0 -> Double.longBitsToDouble(rnd.nextLong() & 0x7fffffffffffffffL);
+            case 1 -> (1 + rnd.nextInt(1_000_000)) / 1000.0 * Math.pow(10, rnd.nextInt(16) - 2);
+            case 2 -> 1e15 + (long) (rnd.nextDouble() * 9e15) + (rnd.nextBoolean() ? 0.25 : 0.75);
+            case 3 -> {
+              double t = Math.pow(10, rnd.nextInt(19) - 2);
+              int k = rnd.nextInt(5);
+              yield k == 0 ? t : k == 1 ? Math.nextUp(t) : k == 2 ? Math.nextDown(t) : t * 0.999;
+            }
+            default -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(19) - 2);
+          };
+      if (!(a > 0) || Double.isInfinite(a) || !Doubles.digits17(a, out)) {
+        continue;
+      }
+      fast++;
+      java.math.BigDecimal exact = new java.math.BigDecimal(a);
+      java.math.BigDecimal r = exact.round(mc);
+      if (exact.precision() > 17
+          && exact
+              .unscaledValue()
+              .mod(java.math.BigInteger.TEN.pow(exact.precision() - 17))
+              .equals(
+                  java.math.BigInteger.valueOf(5)
+                      .multiply(java.math.BigInteger.TEN.pow(exact.precision() - 18)))) {
+        ties++;
+      }
+      String want = r.unscaledValue().toString();
+      while (want.length() < 17) {
+        want += "0";
+      }
+      assertThat(Long.toString(out[0])).as("digits of %s", a).isEqualTo(want.substring(0, 17));
+      assertThat(out[1]).as("exponent of %s", a).isEqualTo(r.precision() - r.scale() - 1);
+    }
+    assertThat(fast).isGreaterThan(200_000);
+    assertThat(ties).isGreaterThan(1000);
+  }
 }
