@@ -4,6 +4,7 @@ import io.cinnabar.keyspace.Entry;
 import io.cinnabar.keyspace.ValueType;
 import io.cinnabar.protocol.Request;
 import io.cinnabar.server.Client;
+import io.cinnabar.type.set.SetValue;
 import io.cinnabar.type.zset.ZSet;
 import io.cinnabar.util.Bytes;
 import java.util.Arrays;
@@ -35,7 +36,35 @@ final class ZSetAlgebra {
   private static final byte[] WEIGHT_NOT_FLOAT = Bytes.ascii("ERR weight value is not a float");
   private static final byte[] LIMIT_NEGATIVE = Bytes.ascii("ERR LIMIT can't be negative");
 
-  private record Src(ZSet z, double weight) {}
+  /**
+   * One input: a sorted set, a plain set read in place with every score 1 (as Redis's zui* helpers;
+   * not copied into a sorted set), or nothing (a missing key).
+   */
+  private record Src(ZSet z, SetValue set, double weight) {
+    boolean present() {
+      return z != null || set != null;
+    }
+
+    int size() {
+      return z != null ? z.size() : set != null ? set.size() : 0;
+    }
+
+    /** The member's score, NaN if absent. */
+    double score(byte[] b, int o, int l) {
+      if (z != null) {
+        return z.score(b, o, l);
+      }
+      return set != null && set.contains(b, o, l) ? 1.0 : Double.NaN;
+    }
+
+    void forEach(io.cinnabar.type.zset.MemberVisitor v) {
+      if (z != null) {
+        z.forEach(v);
+      } else if (set != null) {
+        set.forEach((b, o, l) -> v.visit(b, o, l, 1.0));
+      }
+    }
+  }
 
   /**
    * The generic command: numkeys at numkeysIdx, a destination at argument 1 when store, only the
@@ -57,6 +86,7 @@ final class ZSetAlgebra {
     }
     int n = (int) numkeys;
     ZSet[] sets = new ZSet[n];
+    SetValue[] plain = new SetValue[n];
     for (int i = 0; i < n; i++) {
       int k = numkeysIdx + 1 + i;
       Entry e = store ? StringCommands.lookupWrite(c, k) : StringCommands.lookupRead(c, k);
@@ -64,7 +94,7 @@ final class ZSetAlgebra {
         continue;
       }
       if (e.type() == ValueType.SET) {
-        sets[i] = asZset((io.cinnabar.type.set.SetValue) e.value());
+        plain[i] = (SetValue) e.value();
       } else if (e.type() == ValueType.ZSET) {
         sets[i] = (ZSet) e.value();
       } else {
@@ -126,10 +156,10 @@ final class ZSetAlgebra {
     }
     Src[] src = new Src[n];
     for (int i = 0; i < n; i++) {
-      src[i] = new Src(sets[i], weights[i]);
+      src[i] = new Src(sets[i], plain[i], weights[i]);
     }
     if (op != DIFF) {
-      Arrays.sort(src, Comparator.comparingInt(s -> s.z == null ? 0 : s.z.size()));
+      Arrays.sort(src, Comparator.comparingInt(Src::size));
     }
     if (cardOnly) {
       c.reply.integer(interCard(src, limit));
@@ -160,13 +190,6 @@ final class ZSetAlgebra {
     c.reply.integer(result.size());
   }
 
-  /** A set as a sorted set of score 1 members (a temporary copy, read only). */
-  private static ZSet asZset(io.cinnabar.type.set.SetValue s) {
-    ZSet z = ZSet.skiplist();
-    s.forEach((b, o, l) -> z.insertNew(b, o, l, 1.0));
-    return z;
-  }
-
   private static double weighted(double score, double weight) {
     double v = score * weight;
     return Double.isNaN(v) ? 0 : v;
@@ -186,10 +209,7 @@ final class ZSetAlgebra {
 
   private static void union(Src[] src, int how, ZSet out, int[] maxLen) {
     for (Src s : src) {
-      if (s.z == null) {
-        continue;
-      }
-      s.z.forEach(
+      s.forEach(
           (b, o, l, score) -> {
             double v = weighted(score, s.weight);
             double cur = out.score(b, o, l);
@@ -204,14 +224,14 @@ final class ZSetAlgebra {
   }
 
   private static void inter(Src[] src, int how, ZSet out, int[] maxLen) {
-    if (src[0].z == null || src[0].z.size() == 0) {
+    if (src[0].size() == 0) {
       return;
     }
-    src[0].z.forEach(
+    src[0].forEach(
         (b, o, l, score) -> {
           double v = weighted(score, src[0].weight);
           for (int i = 1; i < src.length; i++) {
-            double other = src[i].z == null ? Double.NaN : src[i].z.score(b, o, l);
+            double other = src[i].score(b, o, l);
             if (Double.isNaN(other)) {
               return;
             }
@@ -223,17 +243,17 @@ final class ZSetAlgebra {
   }
 
   private static long interCard(Src[] src, long limit) {
-    if (src[0].z == null) {
+    if (!src[0].present()) {
       return 0;
     }
     long[] count = {0};
-    src[0].z.forEach(
+    src[0].forEach(
         (b, o, l, score) -> {
           if (limit > 0 && count[0] >= limit) {
             return;
           }
           for (int i = 1; i < src.length; i++) {
-            if (src[i].z == null || Double.isNaN(src[i].z.score(b, o, l))) {
+            if (Double.isNaN(src[i].score(b, o, l))) {
               return;
             }
           }
@@ -243,13 +263,13 @@ final class ZSetAlgebra {
   }
 
   private static void diff(Src[] src, ZSet out, int[] maxLen) {
-    if (src[0].z == null) {
+    if (!src[0].present()) {
       return;
     }
-    src[0].z.forEach(
+    src[0].forEach(
         (b, o, l, score) -> {
           for (int i = 1; i < src.length; i++) {
-            if (src[i].z != null && !Double.isNaN(src[i].z.score(b, o, l))) {
+            if (!Double.isNaN(src[i].score(b, o, l))) {
               return;
             }
           }
