@@ -10,9 +10,12 @@ import io.cinnabar.server.Client;
 import io.cinnabar.type.hash.Hash;
 import io.cinnabar.util.Bytes;
 import io.cinnabar.util.Glob;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** HRANDFIELD (t_hash.c hrandfieldCommand) and HSCAN (db.c scanGenericCommand for hashes). */
@@ -124,23 +127,30 @@ final class HashRandomScan {
     }
     int size = h.size();
     int count = (int) Math.min(l, size);
+    if (!h.isListpack() && count * 3L <= size) {
+      // Few of many (Redis's case 4): random picks until count distinct ones, O(count).
+      out.array(withValues && !pairs ? count * 2L : count);
+      Set<ByteBuffer> seen = new HashSet<>();
+      while (seen.size() < count) {
+        h.random(
+            (fb, fo, fl, vb, vo, vl) -> {
+              if (seen.add(ByteBuffer.wrap(Arrays.copyOfRange(fb, fo, fo + fl)))) {
+                if (pairs) {
+                  out.array(2);
+                }
+                out.bulk(fb, fo, fl);
+                if (withValues) {
+                  out.bulk(vb, vo, vl);
+                }
+              }
+            });
+      }
+      return;
+    }
     // Choose which positions to return; emit them in iteration order (as Redis's listpack case).
     boolean[] chosen = new boolean[size];
-    if (count == size) {
-      Arrays.fill(chosen, true);
-    } else {
-      int[] idx = new int[size];
-      for (int i = 0; i < size; i++) {
-        idx[i] = i;
-      }
-      ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      for (int i = 0; i < count; i++) {
-        int j = i + rnd.nextInt(size - i);
-        int t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-        chosen[idx[i]] = true;
-      }
+    for (int i : distinctIndexes(count, size)) {
+      chosen[i] = true;
     }
     out.array(withValues && !pairs ? count * 2L : count);
     int[] pos = {0};
@@ -156,6 +166,38 @@ final class HashRandomScan {
             }
           }
         });
+  }
+
+  /**
+   * {@code count} distinct random integers below {@code size} (count at most size), unordered: a
+   * partial Fisher-Yates over all of them when count is a large part of size, else random draws
+   * into a set, so a few out of millions cost a few, not millions.
+   */
+  static int[] distinctIndexes(int count, int size) {
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    int[] out = new int[count];
+    if (count * 3L > size) {
+      int[] idx = new int[size];
+      for (int i = 0; i < size; i++) {
+        idx[i] = i;
+      }
+      for (int i = 0; i < count; i++) {
+        int j = i + rnd.nextInt(size - i);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+      }
+      System.arraycopy(idx, 0, out, 0, count);
+      return out;
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (int n = 0; n < count; ) {
+      int v = rnd.nextInt(size);
+      if (seen.add(v)) {
+        out[n++] = v;
+      }
+    }
+    return out;
   }
 
   /** HSCAN key cursor [MATCH pattern] [COUNT count]. */

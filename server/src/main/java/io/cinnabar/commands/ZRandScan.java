@@ -11,7 +11,6 @@ import io.cinnabar.util.Glob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** ZRANDMEMBER and ZSCAN (Redis's zrandmemberCommand and scanGenericCommand for zsets). */
 final class ZRandScan {
@@ -68,20 +67,8 @@ final class ZRandScan {
       return;
     }
     int count = (int) l;
-    // Distinct random ranks, emitted in ascending order.
-    int[] idx = new int[size];
-    for (int i = 0; i < size; i++) {
-      idx[i] = i;
-    }
-    ThreadLocalRandom rnd = ThreadLocalRandom.current();
-    for (int i = 0; i < count; i++) {
-      int j = i + rnd.nextInt(size - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    int[] chosen = Arrays.copyOf(idx, count);
-    Arrays.sort(chosen);
+    int[] chosen = HashRandomScan.distinctIndexes(count, size);
+    Arrays.sort(chosen); // emitted in ascending rank order
     out.array(withScores && !pairs ? count * 2L : count);
     for (int rank : chosen) {
       z.range(rank, rank, false, emit);

@@ -132,6 +132,48 @@ class HashCommandsTest {
     assertThat(c.call("HRANDFIELD", "nokey", "3")).isEqualTo("*0\r\n");
   }
 
+  /** A few random fields of a big hash (drawn one by one) and ranks of a big zset: distinct. */
+  @Test
+  void fewRandomFieldsOfMany() {
+    String[] args = new String[2 + 2 * 1000];
+    String[] zargs = new String[2 + 2 * 1000];
+    args[0] = "HSET";
+    args[1] = "big";
+    zargs[0] = "ZADD";
+    zargs[1] = "zbig";
+    for (int i = 0; i < 1000; i++) {
+      args[2 + 2 * i] = "f" + i;
+      args[3 + 2 * i] = "v" + i;
+      zargs[2 + 2 * i] = Integer.toString(i);
+      zargs[3 + 2 * i] = "m" + i;
+    }
+    c.call(args);
+    c.call(zargs);
+    for (int round = 0; round < 50; round++) {
+      String reply = c.call("HRANDFIELD", "big", "300", "WITHVALUES");
+      assertThat(reply).startsWith("*600\r\n");
+      Matcher m = Pattern.compile("\\$\\d+\r\nf(\\d+)\r\n\\$\\d+\r\nv(\\d+)\r\n").matcher(reply);
+      Set<String> fields = new HashSet<>();
+      while (m.find()) {
+        assertThat(m.group(2)).isEqualTo(m.group(1));
+        fields.add(m.group(1));
+      }
+      assertThat(fields).hasSize(300);
+      String z = c.call("ZRANDMEMBER", "zbig", "300", "WITHSCORES");
+      Matcher zm = Pattern.compile("\\$\\d+\r\nm(\\d+)\r\n\\$\\d+\r\n(\\d+)\r\n").matcher(z);
+      int last = -1;
+      int n = 0;
+      while (zm.find()) {
+        int score = Integer.parseInt(zm.group(2));
+        assertThat(zm.group(1)).isEqualTo(zm.group(2));
+        assertThat(score).isGreaterThan(last); // distinct, ascending
+        last = score;
+        n++;
+      }
+      assertThat(n).isEqualTo(300);
+    }
+  }
+
   @Test
   void scanOfAHashtableVisitsEveryField() {
     String[] args = new String[2 + 2 * 1000];
