@@ -108,40 +108,35 @@ final class HashRandomScan {
       return;
     }
     boolean pairs = withValues && out.protocol() > 2;
+    io.cinnabar.type.hash.PairVisitor emit =
+        (fb, fo, fl, vb, vo, vl) -> {
+          if (pairs) {
+            out.array(2);
+          }
+          out.bulk(fb, fo, fl);
+          if (withValues) {
+            out.bulk(vb, vo, vl);
+          }
+        };
     if (l < 0) {
       long count = -l;
       out.array(withValues && !pairs ? count * 2 : count);
       for (long i = 0; i < count; i++) {
-        h.random(
-            (fb, fo, fl, vb, vo, vl) -> {
-              if (pairs) {
-                out.array(2);
-              }
-              out.bulk(fb, fo, fl);
-              if (withValues) {
-                out.bulk(vb, vo, vl);
-              }
-            });
+        h.random(emit);
       }
       return;
     }
     int size = h.size();
     int count = (int) Math.min(l, size);
+    out.array(withValues && !pairs ? count * 2L : count);
     if (!h.isListpack() && count * 3L <= size) {
       // Few of many (Redis's case 4): random picks until count distinct ones, O(count).
-      out.array(withValues && !pairs ? count * 2L : count);
       Set<ByteBuffer> seen = new HashSet<>();
       while (seen.size() < count) {
         h.random(
             (fb, fo, fl, vb, vo, vl) -> {
               if (seen.add(ByteBuffer.wrap(Arrays.copyOfRange(fb, fo, fo + fl)))) {
-                if (pairs) {
-                  out.array(2);
-                }
-                out.bulk(fb, fo, fl);
-                if (withValues) {
-                  out.bulk(vb, vo, vl);
-                }
+                emit.visit(fb, fo, fl, vb, vo, vl);
               }
             });
       }
@@ -152,18 +147,11 @@ final class HashRandomScan {
     for (int i : distinctIndexes(count, size)) {
       chosen[i] = true;
     }
-    out.array(withValues && !pairs ? count * 2L : count);
     int[] pos = {0};
     h.forEach(
         (fb, fo, fl, vb, vo, vl) -> {
           if (chosen[pos[0]++]) {
-            if (pairs) {
-              out.array(2);
-            }
-            out.bulk(fb, fo, fl);
-            if (withValues) {
-              out.bulk(vb, vo, vl);
-            }
+            emit.visit(fb, fo, fl, vb, vo, vl);
           }
         });
   }
