@@ -156,7 +156,27 @@ public final class Blocking {
    * product past the long range counts as negative.
    */
   public static long deadlineOrReply(Client c, int i) {
-    LongDouble v = LongDouble.parse(c.req.bufs[i], c.req.offs[i], c.req.lens[i]);
+    byte[] b = c.req.bufs[i];
+    int off = c.req.offs[i];
+    int len = c.req.lens[i];
+    if (len > 0 && len <= 12) {
+      // Whole seconds, what clients send nearly always: exact without the long double path.
+      long secs = 0;
+      int k = 0;
+      while (k < len && b[off + k] >= '0' && b[off + k] <= '9') {
+        secs = secs * 10 + (b[off + k++] - '0');
+      }
+      if (k == len) {
+        return secs == 0 ? 0 : c.server.now() + secs * 1000;
+      }
+    }
+    if (c.lastTimeoutArg != null
+        && java.util.Arrays.equals(
+            c.lastTimeoutArg, 0, c.lastTimeoutArg.length, b, off, off + len)) {
+      long ms = c.lastTimeoutMs; // a client repeats its timeout: the exact path once per value
+      return ms == 0 ? 0 : deadline(c, ms);
+    }
+    LongDouble v = LongDouble.parse(b, off, len);
     if (v == null) {
       c.reply.errorBytes(NOT_FLOAT);
       return -1;
@@ -173,9 +193,15 @@ public final class Blocking {
       c.reply.errorBytes(NEGATIVE);
       return -1;
     }
+    c.lastTimeoutArg = java.util.Arrays.copyOfRange(b, off, off + len);
+    c.lastTimeoutMs = ms;
     if (ms == 0) {
       return 0;
     }
+    return deadline(c, ms);
+  }
+
+  private static long deadline(Client c, long ms) {
     long now = c.server.now();
     return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
   }

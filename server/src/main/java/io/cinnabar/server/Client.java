@@ -38,6 +38,11 @@ public final class Client {
   public String lastCommand = "NULL";
   public boolean authenticated;
 
+  /** The last blocking timeout argument this client sent and its length in ms (see Blocking). */
+  byte[] lastTimeoutArg;
+
+  long lastTimeoutMs;
+
   /** A published message waits in the reply buffer for {@link PubSub}'s end-of-batch flush. */
   boolean pubsubFlushPending;
 
