@@ -132,6 +132,13 @@ final class SetAlgebra {
     if (sets == null) {
       return;
     }
+    if (sets.length == 1 && sets[0] != null) {
+      // One set: its members straight into the reply, without a copy of each first.
+      Reply r = c.reply;
+      r.set(sets[0].size());
+      sets[0].forEach(r::bulk);
+      return;
+    }
     java.util.List<byte[]> out = new java.util.ArrayList<>();
     intersect(
         sets,
