@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Loads or digests keys in a Redis Cluster (Cinnabar or redis-server) without a client library.
 
-  clusterkeys.py load HOST:PORT N [PREFIX]    SET PREFIX:i -> v:i (pipelined, per owning node)
+  clusterkeys.py load HOST:PORT N [PREFIX]    SET PREFIX:i -> v:i (pipelined, per owning node;
+                                              env VALUE_SIZE pads values to that many bytes)
   clusterkeys.py digest HOST:PORT N [PREFIX]  counts keys found with the right value, prints
                                               "found=N ok=N" (GET on the owner of each slot)
   clusterkeys.py probe HOST:PORT N SECONDS [STOPFILE]
@@ -14,6 +15,17 @@ import random
 import socket
 import sys
 import time
+
+
+VALUE_SIZE = int(os.environ.get("VALUE_SIZE", "0"))
+
+
+def val(i):
+    """The value of key i: "v:i", padded to VALUE_SIZE bytes (env) when that is longer."""
+    v = "v:%d" % i
+    if len(v) < VALUE_SIZE:
+        v = (v + ":" + "abcdefghijklmnopqrstuvwxyz0123456789" * (VALUE_SIZE // 36 + 1))[:VALUE_SIZE]
+    return v.encode()
 
 
 def crc16(data):
@@ -109,7 +121,7 @@ def probe(host, port, n, seconds, stopfile):
     while time.time() < end and not (stopfile and os.path.exists(stopfile)):
         i = random.randrange(n)
         k = ("key:%d" % i).encode()
-        cmd = ("GET", k) if random.random() < 0.5 else ("SET", k, "v:%d" % i)
+        cmd = ("GET", k) if random.random() < 0.5 else ("SET", k, val(i))
         node = table[slot(k)]
         t = time.perf_counter()
         asking = False
@@ -139,7 +151,7 @@ def probe(host, port, n, seconds, stopfile):
                 time.sleep(0.01)
                 continue
             if (isinstance(r, bytes) and r.startswith(b"-")) or (
-                cmd[0] == "GET" and r != ("v:%d" % i).encode()
+                cmd[0] == "GET" and r != val(i)
             ):
                 errors += 1
                 if errors <= 5:
@@ -184,7 +196,7 @@ def main():
         for start in range(0, len(keys), 1000):
             batch = keys[start:start + 1000]
             if what == "load":
-                c.s.sendall(b"".join(encode("SET", k, "v:%d" % i) for i, k in batch))
+                c.s.sendall(b"".join(encode("SET", k, val(i)) for i, k in batch))
                 for _ in batch:
                     r = c.reply()
                     if r != b"+OK":
@@ -195,7 +207,7 @@ def main():
                     r = c.reply()
                     if r is not None and not r.startswith(b"-"):
                         found += 1
-                        ok += r == ("v:%d" % i).encode()
+                        ok += r == val(i)
     if what == "digest":
         print("found=%d ok=%d" % (found, ok))
 

@@ -8,6 +8,8 @@
 #                                   (untimed, both servers), so the timed rebalance runs on warm
 #                                   JVMs: without it the first rebalance after start also pays for
 #                                   the JIT compiling every path it uses (see docs/BENCHMARKS.md).
+#   VALUE_SIZE=100 bench/reshard.sh  values of 100 bytes instead of "v:<i>" (DUMP compresses
+#                                   strings over 20 bytes with LZF: rdbcompression yes)
 #
 # Ports: Cinnabar 17100-17103, redis-server 17200-17203 (bus ports +10000).
 set -euo pipefail
