@@ -16,6 +16,15 @@ public final class Distinct {
     if (n < 2) {
       return true;
     }
+    if (n > 1 << 26) {
+      java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        if (!seen.add(java.nio.ByteBuffer.wrap(at.apply(i)))) {
+          return false;
+        }
+      }
+      return true;
+    }
     int cap = Integer.highestOneBit(n) << 2; // at least 2n: short probe runs
     int mask = cap - 1;
     int[] table = new int[cap]; // index + 1; 0 is empty
