@@ -219,12 +219,14 @@ class AtomicMigrationTest {
         TestServer b = node("b");
         RespClient ca = a.client();
         RespClient cb = b.client();
-        RespClient sleeper = b.client()) {
+        RespClient sleeper = b.client();
+        RespClient probe = b.client()) {
       join(a, ca, cb);
       List<String> keys = fill(ca, 100_000);
       Map<String, String> before = digests(ca, keys);
       sleeper.send("DEBUG", "SLEEP", "1.5"); // the target stalls: the stream backs up
-      Thread.sleep(100);
+      probe.send("PING");
+      assertThat(probe.silentFor(300)).as("the target is asleep").isTrue();
       String idB = id(cb);
       assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "99", "NODE", idB))
           .isEqualTo("+OK\r\n");
@@ -251,12 +253,14 @@ class AtomicMigrationTest {
       Map<String, String> before;
       List<String> keys;
       try (RespClient cb = b.client();
-          RespClient sleeper = b.client()) {
+          RespClient sleeper = b.client();
+          RespClient probe = b.client()) {
         join(a, ca, cb);
         keys = fill(ca, 100_000);
         before = digests(ca, keys);
         sleeper.send("DEBUG", "SLEEP", "1");
-        Thread.sleep(100);
+        probe.send("PING");
+        assertThat(probe.silentFor(300)).as("the target is asleep").isTrue();
         assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "99", "NODE", id(cb)))
             .isEqualTo("+OK\r\n");
         Await.until("syncing", 5_000, () -> state(ca).contains("syncing"));
@@ -329,7 +333,8 @@ class AtomicMigrationTest {
         TestServer b = node("b");
         RespClient ca = a.client();
         RespClient cb = b.client();
-        RespClient sleeper = b.client()) {
+        RespClient sleeper = b.client();
+        RespClient probe = b.client()) {
       join(a, ca, cb);
       String x = keyIn(0, "x");
       String y = keyIn(0, "y");
@@ -349,9 +354,10 @@ class AtomicMigrationTest {
         ca.readReply();
       }
       // The target stalls long enough (also on a slow CI machine) that the job is still
-      // mid-snapshot when the writes below run.
+      // mid-snapshot when the writes below run; a PING it leaves unanswered shows it has begun.
       sleeper.send("DEBUG", "SLEEP", "3");
-      Thread.sleep(200);
+      probe.send("PING");
+      assertThat(probe.silentFor(300)).as("the target is asleep").isTrue();
       assertThat(ca.call("CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "0", "NODE", id(cb)))
           .isEqualTo("+OK\r\n");
       Await.until("syncing", 5_000, () -> state(ca).contains("syncing"));
@@ -363,6 +369,7 @@ class AtomicMigrationTest {
       assertThat(ca.call("SUNIONSTORE", dst, s1, s2)).isEqualTo(":4\r\n");
       assertThat(ca.call("LMOVE", src, l2, "LEFT", "RIGHT")).isEqualTo("$1\r\n1\r\n");
       sleeper.readReply();
+      assertThat(probe.readReply()).isEqualTo("+PONG\r\n");
       Await.until("migration done", 20_000, () -> state(ca).contains("success"));
       assertThat(cb.call("EXISTS", x)).isEqualTo(":0\r\n");
       assertThat(cb.call("GET", y)).isEqualTo("$15\r\nmoved-by-rename\r\n");
