@@ -38,6 +38,9 @@ public final class Client {
   public String lastCommand = "NULL";
   public boolean authenticated;
 
+  /** This client runs the primary's replication stream on this replica (see ReplicaLink). */
+  public boolean primaryStream;
+
   /** The last blocking timeout argument this client sent and its length in ms (see Blocking). */
   byte[] lastTimeoutArg;
 

@@ -408,6 +408,7 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
       server.watches.touchAll(server.keyspace.db(i), p.loaded().db(i));
     }
     server.keyspace.replaceWith(p.loaded());
+    server.slotMigrations.replicaResynced(); // imports the old data was part of are over
     io.cinnabar.rdb.RdbFile.LoadStats st = p.stats();
     Log.notice(
         String.format(
@@ -425,6 +426,7 @@ public final class ReplicaLink implements ReplicaHandshake.Io, ReplicaHandshake.
     mode = Mode.STREAM;
     readOffset = offset;
     primary = new Client(server, ch);
+    primary.primaryStream = true;
     primary.authenticated = true;
     primary.user = "(superuser)";
     primary.select(db);

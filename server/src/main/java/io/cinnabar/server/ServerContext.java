@@ -247,6 +247,7 @@ public final class ServerContext {
     byte[] id = new byte[20];
     new SecureRandom().nextBytes(id);
     replication.shiftReplicationId(HexFormat.of().formatHex(id));
+    slotMigrations.promoted();
   }
 
   /** CONFIG GET replicaof (and CONFIG REWRITE) show the current primary, as Redis's getter. */

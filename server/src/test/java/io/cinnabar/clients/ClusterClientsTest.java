@@ -64,15 +64,7 @@ class ClusterClientsTest {
     }
     try (RespClient c0 = nodes.get(0).client()) {
       for (int i = 1; i < 3; i++) {
-        TestServer n = nodes.get(i);
-        assertThat(
-                c0.call(
-                    "CLUSTER",
-                    "MEET",
-                    "127.0.0.1",
-                    Integer.toString(n.port()),
-                    n.config.get("cluster-port")))
-            .isEqualTo("+OK\r\n");
+        io.cinnabar.testkit.ClusterPair.meet(nodes.get(i), c0);
       }
     }
     for (int i = 0; i < 3; i++) {

@@ -19,14 +19,7 @@ public final class ClusterPair {
    */
   public static void join(TestServer a, RespClient ca, RespClient cb) throws InterruptedException {
     assertThat(ca.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383")).isEqualTo("+OK\r\n");
-    assertThat(
-            cb.call(
-                "CLUSTER",
-                "MEET",
-                "127.0.0.1",
-                Integer.toString(a.port()),
-                a.config.get("cluster-port")))
-        .isEqualTo("+OK\r\n");
+    meet(a, cb);
     String idA = id(ca);
     String idB = id(cb);
     for (RespClient c : new RespClient[] {ca, cb}) {
@@ -46,6 +39,18 @@ public final class ClusterPair {
           return e.equals(epochs(cb)) && new java.util.HashSet<>(e.values()).size() == 2;
         });
     Await.until("cluster ok", 15_000, () -> cb.call("CLUSTER", "INFO").contains("state:ok"));
+  }
+
+  /** The node of {@code c} meets node {@code a} (CLUSTER MEET on its client and bus ports). */
+  public static void meet(TestServer a, RespClient c) {
+    assertThat(
+            c.call(
+                "CLUSTER",
+                "MEET",
+                "127.0.0.1",
+                Integer.toString(a.port()),
+                a.config.get("cluster-port")))
+        .isEqualTo("+OK\r\n");
   }
 
   /** Node ID to config epoch, from CLUSTER NODES. */

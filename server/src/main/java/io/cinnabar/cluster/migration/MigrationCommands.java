@@ -24,6 +24,8 @@ public final class MigrationCommands {
   private static final byte[] START = Bytes.ascii("start");
   private static final byte[] END = Bytes.ascii("end");
   private static final byte[] PING = Bytes.ascii("ping");
+  private static final byte[] ESTABLISH = Bytes.ascii("establish");
+  private static final byte[] FINISH = Bytes.ascii("finish");
 
   private record Block(BitSet slots, String nodeId) {}
 
@@ -237,10 +239,39 @@ public final class MigrationCommands {
       m.jobs.add(j);
       m.busy.or(slots);
       m.importing.or(slots);
+      byte[][] args = new byte[r.argc][];
+      for (int i = 0; i < r.argc; i++) {
+        args[i] = r.copy(i);
+      }
+      m.establishOnReplicas(args);
       c.slotImport = j;
       ImportPacer.install(c.channel);
       c.reply.ok();
       c.reply.mute(true);
+      return;
+    }
+    if (c.primaryStream && r.is(2, ESTABLISH) && r.argc >= 7 && r.argc % 2 == 1) {
+      // This replica's primary imports these slots: their keys stay hidden here until FINISH.
+      BitSet slots = new BitSet(SlotHash.SLOTS);
+      try {
+        for (int i = 5; i + 1 < r.argc; i += 2) {
+          int start = Math.max(0, Integer.parseInt(r.string(i)));
+          int end = Math.min(SlotHash.SLOTS - 1, Integer.parseInt(r.string(i + 1)));
+          if (start <= end) {
+            slots.set(start, end + 1);
+          }
+        }
+      } catch (NumberFormatException e) {
+        c.reply.error("ERR Invalid or out of range slot");
+        return;
+      }
+      m.replicaEstablish(r.string(3), slots);
+      c.reply.ok();
+      return;
+    }
+    if (c.primaryStream && r.is(2, FINISH) && r.argc == 4) {
+      m.replicaFinish(r.string(3));
+      c.reply.ok();
       return;
     }
     if (r.is(2, PING) && r.argc == 4) {
@@ -266,6 +297,7 @@ public final class MigrationCommands {
             j.setState(MigrationJob.SUCCESS, null);
             c.slotImport = null;
             m.finished(j);
+            m.finishOnReplicas(j.name);
             if (c.isClosed()) {
               return;
             }

@@ -43,6 +43,21 @@ public final class SlotMigrations implements Primary.Tap {
   /** Slots of active import jobs: their keys arrive here before this node owns them. */
   final BitSet importing = new BitSet(SlotHash.SLOTS);
 
+  /**
+   * On a replica: the imports its primary runs (SYNCSLOTS ESTABLISH in the replication stream,
+   * ended by SYNCSLOTS FINISH), by name, and the union of their slots, hidden here as there.
+   */
+  private final java.util.Map<String, BitSet> replicaImports = new java.util.HashMap<>();
+
+  private final BitSet replicaImporting = new BitSet(SlotHash.SLOTS);
+
+  /** Rolled-back imports whose FINISH goes to the replicas once their keys are deleted. */
+  private final List<ImportJob> rolledBack = new ArrayList<>();
+
+  private static final byte[] CLUSTER = Bytes.ascii("CLUSTER");
+  private static final byte[] SYNCSLOTS = Bytes.ascii("SYNCSLOTS");
+  private static final byte[] FINISH = Bytes.ascii("FINISH");
+
   private boolean cleanerScheduled;
   private final Request scratch = new Request();
   private final KeyPositions positions = new KeyPositions();
@@ -257,7 +272,63 @@ public final class SlotMigrations implements Primary.Tap {
             + MigrationJob.ranges(j.slots)
             + " ended before completion: deleting what arrived");
     finished(j);
+    rolledBack.add(j);
     deleteKeysInSlots(j.slots);
+  }
+
+  // ---- the target's replicas -----------------------------------------------------------------
+
+  /** Target side: the replicas hear of an import (the START's arguments, as ESTABLISH). */
+  void establishOnReplicas(byte[][] startArgs) {
+    byte[][] args = startArgs.clone();
+    args[2] = Bytes.ascii("ESTABLISH");
+    server.primary.alsoPropagate(0, args);
+  }
+
+  /** Target side: the replicas hear that an import ended (taken, or rolled back and deleted). */
+  void finishOnReplicas(String name) {
+    server.primary.alsoPropagate(0, CLUSTER, SYNCSLOTS, FINISH, Bytes.ascii(name));
+    server.primary.flush();
+  }
+
+  /** Replica side: SYNCSLOTS ESTABLISH from the primary's stream. */
+  void replicaEstablish(String name, BitSet slots) {
+    replicaImports.put(name, slots);
+    replicaImporting.or(slots);
+  }
+
+  /** Replica side: SYNCSLOTS FINISH from the primary's stream. */
+  void replicaFinish(String name) {
+    if (replicaImports.remove(name) != null) {
+      replicaImporting.clear();
+      for (BitSet b : replicaImports.values()) {
+        replicaImporting.or(b);
+      }
+    }
+  }
+
+  /** A full sync replaced the data: imports the old primary ran are no concern of it. */
+  public void replicaResynced() {
+    replicaImports.clear();
+    replicaImporting.clear();
+  }
+
+  /**
+   * This replica became a primary: an import its old primary had not finished died with that
+   * primary's connection to the source (which keeps the slots), so what arrived is deleted, in the
+   * background with DEL to our own replicas, as a rolled-back import.
+   */
+  public void promoted() {
+    if (replicaImporting.isEmpty()) {
+      return;
+    }
+    BitSet slots = (BitSet) replicaImporting.clone();
+    replicaResynced();
+    Log.warning(
+        "Slot import of slots "
+            + MigrationJob.ranges(slots)
+            + " by the former primary never finished: deleting what arrived");
+    deleteKeysInSlots(slots);
   }
 
   // ---- ownership -----------------------------------------------------------------------------
@@ -320,12 +391,12 @@ public final class SlotMigrations implements Primary.Tap {
    * by slot ownership as usual.
    */
   public boolean hidesKeys() {
-    return !importing.isEmpty() || !cleaning.isEmpty();
+    return !importing.isEmpty() || !cleaning.isEmpty() || !replicaImporting.isEmpty();
   }
 
   /** True when the keys of {@code slot} are hidden (see {@link #hidesKeys}). */
   public boolean hidden(int slot) {
-    return importing.get(slot) || cleaning.get(slot);
+    return importing.get(slot) || cleaning.get(slot) || replicaImporting.get(slot);
   }
 
   /** True when {@code key} is hidden (see {@link #hidesKeys}); one test when nothing is. */
@@ -339,13 +410,11 @@ public final class SlotMigrations implements Primary.Tap {
     if (db.id() != 0 || !hidesKeys()) {
       return n;
     }
-    for (int s = importing.nextSetBit(0); s >= 0; s = importing.nextSetBit(s + 1)) {
+    BitSet all = (BitSet) importing.clone();
+    all.or(cleaning);
+    all.or(replicaImporting);
+    for (int s = all.nextSetBit(0); s >= 0; s = all.nextSetBit(s + 1)) {
       n -= db.countKeysInSlot(s);
-    }
-    for (int s = cleaning.nextSetBit(0); s >= 0; s = cleaning.nextSetBit(s + 1)) {
-      if (!importing.get(s)) {
-        n -= db.countKeysInSlot(s);
-      }
     }
     return n;
   }
@@ -426,6 +495,15 @@ public final class SlotMigrations implements Primary.Tap {
         }
       }
       s = cleaning.nextSetBit(s);
+    }
+    for (int i = 0; i < rolledBack.size(); ) {
+      ImportJob j = rolledBack.get(i);
+      if (!j.slots.intersects(cleaning)) {
+        rolledBack.remove(i);
+        finishOnReplicas(j.name);
+      } else {
+        i++;
+      }
     }
     server.primary.flush();
     if (!cleaning.isEmpty()) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinnabar.cluster.SlotHash;
 import io.cinnabar.testkit.Await;
+import io.cinnabar.testkit.ClusterPair;
 import io.cinnabar.testkit.Keys;
 import io.cinnabar.testkit.RespClient;
 import io.cinnabar.testkit.TestServer;
@@ -270,6 +271,85 @@ class AtomicMigrationTest {
       Await.until("the source's job failed", 10_000, () -> state(ca).contains("failed"));
       assertThat(digests(ca, keys)).isEqualTo(before);
       assertThat(ca.call("SET", keyIn(0, "s"), "after")).isEqualTo("+OK\r\n");
+    }
+  }
+
+  /**
+   * Plays a source on connection {@code imp} to the target: starts import {@code name} of slots
+   * 100-101 and sends 50 keys, then waits until they are all on the target's replica {@code
+   * replica}.
+   */
+  private static void importInto(RespClient imp, String name, String sourceId, RespClient replica)
+      throws InterruptedException {
+    assertThat(imp.call("CLUSTER", "SYNCSLOTS", "START", name, sourceId, "100", "101"))
+        .isEqualTo("+OK\r\n");
+    for (int i = 0; i < 50; i++) {
+      imp.send("SET", keyIn(100 + i % 2, "k" + i), "v"); // replies muted
+    }
+    assertThat(imp.call("CLUSTER", "SYNCSLOTS", "PING", name)).isEqualTo("+PONG\r\n");
+    Await.until(
+        "the import reached the replica",
+        10_000,
+        () ->
+            replica.call("CLUSTER", "COUNTKEYSINSLOT", "100").equals(":25\r\n")
+                && replica.call("CLUSTER", "COUNTKEYSINSLOT", "101").equals(":25\r\n"));
+  }
+
+  /**
+   * The target's replicas hide an import's keys as the target does (SYNCSLOTS ESTABLISH and FINISH
+   * travel in the replication stream), until a rolled-back import's keys are deleted; a replica
+   * promoted while an import is under way deletes what arrived (the source keeps those slots).
+   */
+  @Test
+  void theTargetsReplicaHidesTheImportAndDropsItWhenPromoted() throws Exception {
+    try (TestServer a = node("a");
+        TestServer b = node("b");
+        TestServer r = node("r");
+        RespClient ca = a.client();
+        RespClient cb = b.client();
+        RespClient cr = r.client();
+        RespClient imp = b.client();
+        RespClient imp2 = b.client()) {
+      join(a, ca, cb);
+      String idB = id(cb);
+      ClusterPair.meet(a, cr);
+      Await.until(
+          "the replica knows B",
+          15_000,
+          () -> {
+            String nodes = cr.call("CLUSTER", "NODES");
+            return nodes.contains(idB) && !nodes.contains("handshake");
+          });
+      assertThat(cr.call("CLUSTER", "REPLICATE", idB)).isEqualTo("+OK\r\n");
+      Await.until(
+          "the replica is in sync",
+          15_000,
+          () -> cr.call("INFO", "replication").contains("master_link_status:up"));
+
+      importInto(imp, "a".repeat(40), id(ca), cr);
+      assertThat(cr.call("DBSIZE")).isEqualTo(":0\r\n");
+      assertThat(cr.call("KEYS", "*")).isEqualTo("*0\r\n");
+      assertThat(cr.call("SCAN", "0", "COUNT", "1000")).isEqualTo("*2\r\n$1\r\n0\r\n*0\r\n");
+      assertThat(cr.call("RANDOMKEY")).isEqualTo("$-1\r\n");
+
+      assertThat(cb.call("CLUSTER", "CANCELSLOTMIGRATIONS")).isEqualTo("+OK\r\n");
+      Await.until(
+          "the rolled-back keys are deleted on the replica",
+          10_000,
+          () -> cr.call("CLUSTER", "COUNTKEYSINSLOT", "101").equals(":0\r\n"));
+      assertThat(cr.call("DBSIZE")).isEqualTo(":0\r\n");
+
+      importInto(imp2, "b".repeat(40), id(ca), cr);
+      assertThat(cr.call("DBSIZE")).isEqualTo(":0\r\n");
+      assertThat(cr.call("CLUSTER", "FAILOVER", "TAKEOVER")).isEqualTo("+OK\r\n");
+      Await.until(
+          "the promoted replica deleted the unfinished import",
+          15_000,
+          () ->
+              cr.call("INFO", "replication").contains("role:master")
+                  && cr.call("CLUSTER", "COUNTKEYSINSLOT", "101").equals(":0\r\n")
+                  && cr.call("CLUSTER", "COUNTKEYSINSLOT", "100").equals(":0\r\n"));
+      assertThat(cr.call("DBSIZE")).isEqualTo(":0\r\n");
     }
   }
 
