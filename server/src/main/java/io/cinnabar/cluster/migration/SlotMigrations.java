@@ -51,8 +51,11 @@ public final class SlotMigrations implements Primary.Tap {
 
   private final BitSet replicaImporting = new BitSet(SlotHash.SLOTS);
 
-  /** Rolled-back imports whose FINISH goes to the replicas once their keys are deleted. */
-  private final List<ImportJob> rolledBack = new ArrayList<>();
+  /**
+   * Rolled-back imports (by name, with their slots) whose FINISH goes to the replicas once their
+   * keys are deleted.
+   */
+  private final java.util.Map<String, BitSet> rolledBack = new java.util.LinkedHashMap<>();
 
   private static final byte[] CLUSTER = Bytes.ascii("CLUSTER");
   private static final byte[] SYNCSLOTS = Bytes.ascii("SYNCSLOTS");
@@ -272,7 +275,7 @@ public final class SlotMigrations implements Primary.Tap {
             + MigrationJob.ranges(j.slots)
             + " ended before completion: deleting what arrived");
     finished(j);
-    rolledBack.add(j);
+    rolledBack.put(j.name, j.slots);
     deleteKeysInSlots(j.slots);
   }
 
@@ -316,13 +319,15 @@ public final class SlotMigrations implements Primary.Tap {
   /**
    * This replica became a primary: an import its old primary had not finished died with that
    * primary's connection to the source (which keeps the slots), so what arrived is deleted, in the
-   * background with DEL to our own replicas, as a rolled-back import.
+   * background with DEL to our own replicas (former siblings), then FINISH, as a rolled-back
+   * import.
    */
   public void promoted() {
     if (replicaImporting.isEmpty()) {
       return;
     }
     BitSet slots = (BitSet) replicaImporting.clone();
+    rolledBack.putAll(replicaImports); // our own replicas still hide them: FINISH after the DELs
     replicaResynced();
     Log.warning(
         "Slot import of slots "
@@ -496,13 +501,11 @@ public final class SlotMigrations implements Primary.Tap {
       }
       s = cleaning.nextSetBit(s);
     }
-    for (int i = 0; i < rolledBack.size(); ) {
-      ImportJob j = rolledBack.get(i);
-      if (!j.slots.intersects(cleaning)) {
-        rolledBack.remove(i);
-        finishOnReplicas(j.name);
-      } else {
-        i++;
+    for (var it = rolledBack.entrySet().iterator(); it.hasNext(); ) {
+      var j = it.next();
+      if (!j.getValue().intersects(cleaning)) {
+        it.remove();
+        finishOnReplicas(j.getKey());
       }
     }
     server.primary.flush();
